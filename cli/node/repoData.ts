@@ -1,0 +1,160 @@
+/** Reads the repo's data/ folder (records copies, model metadata, historical-task embeddings,
+ * archi2vec) and builds bundles from it. Shared by build-bundle, rank --exclude-task and eval. */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import Papa from "papaparse";
+import { buildCentroids, buildManifest, buildZoo, type ImageTaskEmbeddings, type ModelInfo } from "../../src/core/bundle/build.ts";
+import { sha256Hex } from "../../src/core/bundle/hash.ts";
+import type { Manifest, Zoo } from "../../src/core/bundle/schema.ts";
+import type { TidyRecord } from "../../src/core/space/matrix.ts";
+import { ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
+import { EMBEDDING_DIM, PROXY_MODEL_PATH } from "./proxy.ts";
+
+export const REPO = resolve(import.meta.dirname, "../..");
+export const DATA = resolve(REPO, "data");
+export const EMBEDDINGS_INDEX = resolve(DATA, "embeddings/index.json");
+export const EMBEDDINGS_BIN = resolve(DATA, "embeddings/historical.f32");
+
+export function readCsv(file: string): Record<string, string>[] {
+  const parsed = Papa.parse<Record<string, string>>(readFileSync(file, "utf8"), { header: true, skipEmptyLines: true });
+  if (parsed.errors.length) throw new Error(`${file}: ${parsed.errors[0].message} (row ${parsed.errors[0].row})`);
+  return parsed.data;
+}
+
+export function readZooRecords(def: ZooDefinition): TidyRecord[] {
+  return def.sources.flatMap(({ file, metric }) =>
+    readCsv(resolve(DATA, "records", file))
+      .filter((r) => r.metric === metric)
+      .map((r) => ({ model: r.model, dataset: r.dataset, value: Number(r.value) })),
+  );
+}
+
+interface Archi2vecFile {
+  archs: Record<string, { params: number; flops: number; input: number }>;
+  links: Record<string, Record<string, string>>;
+}
+
+function readArchi2vec(): Archi2vecFile | null {
+  const file = resolve(DATA, "derived/archi2vec.json");
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Archi2vecFile) : null;
+}
+
+const HUB_FAMILY: Record<string, string> = {
+  vit: "ViT",
+  swin: "Swin",
+  convnext: "ConvNeXt",
+  beit: "BEiT",
+  deit: "DeiT",
+  van: "VAN",
+  resnet: "ResNet",
+  "data2vec-vision": "Data2Vec",
+};
+
+/** Display metadata per zoo; params/FLOPs come from the linked architecture graph where known. */
+export function modelInfoFor(zooId: string): (id: string) => ModelInfo {
+  const a2v = readArchi2vec();
+  const arch = (id: string) => a2v?.links[zooId]?.[id] ?? null;
+  const graph = (id: string) => {
+    const a = arch(id);
+    return a ? a2v!.archs[a] : undefined;
+  };
+  if (zooId === "classic") {
+    const meta = JSON.parse(readFileSync(resolve(DATA, "models/classic-models.json"), "utf8")).models as Record<string, Omit<ModelInfo, "params" | "flops" | "inputSize" | "imagenetTop1" | "arch">>;
+    return (id) => {
+      const m = meta[id];
+      if (!m) throw new Error(`classic zoo: no metadata for model ${id} in data/models/classic-models.json`);
+      const g = graph(id);
+      return { ...m, params: g?.params ?? null, flops: g?.flops ?? null, inputSize: g?.input ?? 224, imagenetTop1: null, arch: arch(id) };
+    };
+  }
+  if (zooId === "hub") {
+    const rows = new Map(readCsv(resolve(DATA, "records/transfergraph_image_model_meta.csv")).map((r) => [r.model, r]));
+    return (id) => {
+      const r = rows.get(id);
+      const pre = r?.pretrain_or_finetune_dataset || "unknown";
+      return {
+        name: id,
+        library: "hf",
+        sourceId: id,
+        url: `https://huggingface.co/${id}`,
+        family: HUB_FAMILY[r?.model_type ?? ""] ?? (r?.model_type || "unknown"),
+        params: r?.num_parameters ? Number(r.num_parameters) : (graph(id)?.params ?? null),
+        flops: graph(id)?.flops ?? null,
+        inputSize: r?.input_size ? Math.round(Number(r.input_size)) : null,
+        pretraining: pre === "hfpics" ? "HF hub checkpoint (hfpics)" : pre,
+        imagenetTop1: null,
+        arch: arch(id),
+        code: `AutoModelForImageClassification.from_pretrained("${id}")`,
+      };
+    };
+  }
+  throw new Error(`no model metadata for zoo ${zooId}`);
+}
+
+export interface EmbeddingsIndex {
+  dim: number;
+  model: string;
+  tasks: { key: string; name: string; nClasses: number; files: { path: string; label: string }[] }[];
+}
+
+export function readImageEmbeddings(): (ImageTaskEmbeddings & { labels: string[] })[] {
+  if (!existsSync(EMBEDDINGS_INDEX)) throw new Error(`${EMBEDDINGS_INDEX} is missing; run \`npm run embed-tasks\` first`);
+  const index = JSON.parse(readFileSync(EMBEDDINGS_INDEX, "utf8")) as EmbeddingsIndex;
+  const buf = readFileSync(EMBEDDINGS_BIN);
+  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+  let row = 0;
+  return index.tasks.map((t) => ({
+    key: t.key,
+    name: t.name,
+    nClasses: t.nClasses,
+    labels: t.files.map((f) => f.label),
+    embeddings: t.files.map(() => all.subarray(index.dim * row, index.dim * ++row)),
+  }));
+}
+
+export const PROVENANCE =
+  "Built by `npm run build-bundle` from data/ in the Fennec Web repository: transfer records copied from the public repositories listed in data/records/PROVENANCE.md, historical-task embeddings of the image samples listed in data/embeddings/SOURCES.md by the proxy model in public/models.";
+
+export interface BuiltBundle {
+  manifest: Manifest;
+  zoos: Zoo[];
+}
+
+/** Builds manifest + zoos in memory. `excludeTask` removes a task (by its id in any zoo) from
+ * the records and its image sample from the centroids: a clean leave-one-task-out space. */
+export function buildBundle(opts: { excludeTask?: string; zoos?: string[] } = {}): BuiltBundle {
+  const defs = ZOO_DEFINITIONS.filter((d) => !opts.zoos || opts.zoos.includes(d.id));
+  const ex = opts.excludeTask;
+  const allImages = readImageEmbeddings();
+  // A task id of any zoo or an image-sample key names the same held-out dataset everywhere.
+  const excludedImageKeys = new Set<string>();
+  if (ex) {
+    for (const d of ZOO_DEFINITIONS) if (d.imageTasks[ex]) excludedImageKeys.add(d.imageTasks[ex]);
+    if (allImages.some((t) => t.key === ex)) excludedImageKeys.add(ex);
+  }
+  const images = allImages.filter((t) => !excludedImageKeys.has(t.key));
+  const centroids = buildCentroids(images);
+  const zoos = defs.map((def) =>
+    buildZoo({
+      def,
+      records: readZooRecords(def),
+      info: modelInfoFor(def.id),
+      excludeTasks: ex ? [ex, ...Object.entries(def.imageTasks).filter(([, k]) => excludedImageKeys.has(k)).map(([t]) => t)] : [],
+      provenance: PROVENANCE,
+    }),
+  );
+  const manifest = buildManifest({
+    provenance: PROVENANCE,
+    proxy: { file: "models/mobilenetv2-fp32.onnx", sha256: sha256Hex(readFileSync(PROXY_MODEL_PATH)), embeddingDim: EMBEDDING_DIM },
+    centroids,
+    zoos: zoos.map((zoo) => ({ zoo, file: `zoo-${zoo.zoo}.json`, predicted: false })),
+  });
+  return { manifest, zoos };
+}
+
+/** Every task id of every zoo's records, plus the image-sample keys. */
+export function knownTaskIds(): string[] {
+  const ids = new Set<string>(readImageEmbeddings().map((t) => t.key));
+  for (const def of ZOO_DEFINITIONS) for (const r of readZooRecords(def)) ids.add(r.dataset);
+  return [...ids].sort();
+}

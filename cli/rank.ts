@@ -1,0 +1,136 @@
+/**
+ * Ranks a zoo's models for a folder of images, with the same core as the page.
+ *   npm run rank -- <folder> [--zoo hub|classic] [--exclude-task TASK] [--per-class 50] [--max-images 500] [--seed 1] [--json]
+ */
+import { parseArgs } from "node:util";
+import { rankZoo } from "../src/core/ranking.ts";
+import { DEFAULT_SAMPLE, planDataset } from "../src/core/sampling.ts";
+import { describeTask } from "../src/core/task/descriptor.ts";
+import { readCommittedBundle } from "./node/bundleFiles.ts";
+import { listFolder } from "./node/files.ts";
+import { createProxySession, embedFiles } from "./node/proxy.ts";
+import { buildBundle, knownTaskIds } from "./node/repoData.ts";
+
+const USAGE = "usage: npm run rank -- <folder> [--zoo hub|classic] [--exclude-task TASK] [--per-class N] [--max-images N] [--seed N] [--json]";
+
+function fail(message: string): never {
+  console.error(`error: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+let args;
+try {
+  args = parseArgs({
+    allowPositionals: true,
+    options: {
+      zoo: { type: "string", default: "hub" },
+      "exclude-task": { type: "string" },
+      "per-class": { type: "string" },
+      "max-images": { type: "string" },
+      seed: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+} catch (e) {
+  fail((e as Error).message);
+}
+if (args.values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (args.positionals.length !== 1) fail("give exactly one folder");
+
+const t0 = performance.now();
+let files;
+try {
+  files = listFolder(args.positionals[0]);
+} catch (e) {
+  fail((e as Error).message);
+}
+const plan = planDataset(files, {
+  perClass: positiveInt("per-class", args.values["per-class"], DEFAULT_SAMPLE.perClass),
+  total: positiveInt("max-images", args.values["max-images"], DEFAULT_SAMPLE.total),
+  seed: positiveInt("seed", args.values.seed, DEFAULT_SAMPLE.seed),
+});
+for (const s of plan.skipped) console.error(`skipped ${s.path}: ${s.reason}`);
+if (plan.sample.length === 0) {
+  fail(`no usable images in ${args.positionals[0]} (${files.length} files, ${plan.skipped.length} skipped); put jpg/png/webp/gif/bmp images in one sub-folder per class`);
+}
+
+const tList = performance.now();
+const exclude = args.values["exclude-task"];
+let manifest, zoo;
+try {
+  if (exclude) {
+    if (!knownTaskIds().includes(exclude)) fail(`--exclude-task ${exclude} names no task; known tasks: ${knownTaskIds().join(", ")}`);
+    const built = buildBundle({ excludeTask: exclude });
+    manifest = built.manifest;
+    zoo = built.zoos.find((z) => z.zoo === args.values.zoo) ?? fail(`unknown zoo "${args.values.zoo}"; known: ${built.zoos.map((z) => z.zoo).join(", ")}`);
+  } else {
+    const committed = readCommittedBundle();
+    manifest = committed.manifest;
+    zoo = committed.zoo(args.values.zoo!);
+  }
+} catch (e) {
+  fail((e as Error).message);
+}
+
+const tBundle = performance.now();
+const session = await createProxySession();
+const { embeddings, errors } = await embedFiles(
+  session,
+  plan.sample.map((s) => s.file.abs),
+  16,
+  args.values.json ? undefined : (done, total) => process.stderr.write(`\rembedding ${done}/${total}`),
+);
+if (!args.values.json) process.stderr.write("\n");
+for (const e of errors) console.error(`skipped ${plan.sample[e.index].file.path}: ${e.reason}`);
+const used = plan.sample.map((s, i) => ({ s, e: embeddings[i] })).filter((x) => x.e !== null);
+if (used.length === 0) fail("none of the sampled images could be decoded");
+const tEmbed = performance.now();
+
+const desc = describeTask(
+  used.map((x) => x.e!),
+  used.map((x) => x.s.label),
+  manifest,
+);
+const { ranking, placement } = rankZoo(zoo, desc);
+const tRank = performance.now();
+
+const result = {
+  zoo: zoo.zoo,
+  bundle: manifest.hash,
+  excluded: exclude ?? null,
+  ranking,
+  task: {
+    images: desc.nImages,
+    classes: desc.nClasses,
+    labelled: plan.labelled,
+    files: files.length,
+    skipped: [...plan.skipped, ...errors.map((e) => ({ path: plan.sample[e.index].file.path, reason: e.reason }))],
+    sims: desc.sims,
+    weights: placement.weights,
+    alpha: placement.alpha,
+  },
+  timings: {
+    list_ms: tList - t0,
+    bundle_ms: tBundle - tList,
+    embed_ms: tEmbed - tBundle,
+    rank_ms: tRank - tEmbed,
+    total_ms: tRank - t0,
+    images_per_s: (used.length / (tEmbed - tBundle)) * 1000,
+  },
+};
+if (args.values.json) console.log(JSON.stringify(result, null, 2));
+else {
+  console.log(`${zoo.name}: ${zoo.models.length} models, task of ${desc.nImages} images / ${desc.nClasses} classes`);
+  ranking.slice(0, 20).forEach((r, i) => console.log(`${String(i + 1).padStart(3)}  ${r.score.toFixed(3).padStart(7)}  ${r.model}`));
+}

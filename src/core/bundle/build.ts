@@ -1,0 +1,109 @@
+import { round } from "../math/linalg.ts";
+import { factorise } from "../space/factorise.ts";
+import { pivotRecords, priorScores, standardiseColumns, withoutTasks, type TidyRecord } from "../space/matrix.ts";
+import { centredUnit } from "../task/descriptor.ts";
+import { TASK_CLASSES, type ZooDefinition } from "../zoos.ts";
+import { withHash } from "./hash.ts";
+import { BUNDLE_SCHEMA, type ImageTask, type Manifest, type Zoo, type ZooModel } from "./schema.ts";
+
+/** Everything about a model that is not learned from the records. */
+export type ModelInfo = Omit<ZooModel, "id" | "prior" | "vector" | "results" | "measured">;
+
+const VECTOR_DIGITS = 5;
+
+export interface BuildZooInput {
+  def: ZooDefinition;
+  records: readonly TidyRecord[];
+  info: (modelId: string) => ModelInfo;
+  /** Task ids removed everywhere (leave-one-task-out). */
+  excludeTasks?: readonly string[];
+  provenance: string;
+}
+
+/** Builds one zoo's transfer space from its records: standardise, factorise, prior. */
+export function buildZoo({ def, records, info, excludeTasks = [], provenance }: BuildZooInput): Zoo {
+  const full = pivotRecords(records);
+  const matrix = withoutTasks(full, excludeTasks);
+  if (matrix.tasks.length < 2) throw new Error(`zoo ${def.id}: fewer than two tasks left after exclusion`);
+  const { z, stats } = standardiseColumns(matrix);
+  const { U, V } = factorise(z, { rank: def.rank });
+  const prior = priorScores(z);
+  const rv = (v: number[]) => v.map((x) => round(x, VECTOR_DIGITS));
+  return withHash<Zoo>({
+    schema: BUNDLE_SCHEMA,
+    zoo: def.id,
+    name: def.name,
+    description: def.description,
+    metric: def.metric,
+    provenance,
+    rank: def.rank,
+    mapper: def.mapper,
+    tasks: matrix.tasks.map((id, t) => ({
+      id,
+      imageTask: def.imageTasks[id] ?? null,
+      nModels: z.filter((row) => !Number.isNaN(row[t])).length,
+      nClasses: TASK_CLASSES[id] ?? null,
+      mean: round(stats[t].mean, 6),
+      std: round(stats[t].std, 6),
+      vector: rv(V[t]),
+    })),
+    models: matrix.models.map((id, m) => ({
+      id,
+      ...info(id),
+      measured: true,
+      prior: round(prior[m], VECTOR_DIGITS),
+      vector: rv(U[m]),
+      results: Object.fromEntries(matrix.tasks.map((t, i) => [t, matrix.values[m][i]]).filter(([, v]) => !Number.isNaN(v))),
+    })),
+  });
+}
+
+export interface ImageTaskEmbeddings {
+  key: string;
+  name: string;
+  nClasses: number;
+  embeddings: readonly ArrayLike<number>[];
+}
+
+const CENTROID_DIGITS = 5;
+
+/** The centring vector and per-task centroids that new tasks are compared with. */
+export function buildCentroids(tasks: readonly ImageTaskEmbeddings[]): { center: number[]; imageTasks: ImageTask[] } {
+  const dim = tasks[0].embeddings[0].length;
+  const center = new Array<number>(dim).fill(0);
+  let n = 0;
+  for (const t of tasks)
+    for (const e of t.embeddings) {
+      for (let i = 0; i < dim; i++) center[i] += e[i];
+      n++;
+    }
+  for (let i = 0; i < dim; i++) center[i] = round(center[i] / n, CENTROID_DIGITS);
+  const imageTasks = tasks.map((t) => {
+    const sum = new Array<number>(dim).fill(0);
+    for (const e of t.embeddings) centredUnit(e, center).forEach((x, i) => (sum[i] += x));
+    return {
+      key: t.key,
+      name: t.name,
+      nImages: t.embeddings.length,
+      nClasses: t.nClasses,
+      centroid: sum.map((x) => round(x / t.embeddings.length, CENTROID_DIGITS)),
+    };
+  });
+  return { center, imageTasks };
+}
+
+export function buildManifest(input: {
+  provenance: string;
+  proxy: Manifest["proxy"];
+  centroids: { center: number[]; imageTasks: ImageTask[] };
+  zoos: { zoo: Zoo; file: string; predicted: boolean }[];
+}): Manifest {
+  return withHash<Manifest>({
+    schema: BUNDLE_SCHEMA,
+    provenance: input.provenance,
+    proxy: input.proxy,
+    center: input.centroids.center,
+    imageTasks: input.centroids.imageTasks,
+    zoos: input.zoos.map(({ zoo, file, predicted }) => ({ id: zoo.zoo, name: zoo.name, file, hash: zoo.hash, nModels: zoo.models.length, predicted })),
+  });
+}

@@ -1,0 +1,107 @@
+import { z } from "zod";
+
+/**
+ * The static data the app reads: a manifest (proxy facts, historical-task centroids, zoo index)
+ * and one file per zoo. Every file carries a content hash; share links name the manifest's.
+ */
+export const BUNDLE_SCHEMA = "fennec-bundle/1";
+
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
+const vector = z.array(finite).min(1);
+const hashHex = z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest");
+
+export const ImageTaskSchema = z.object({
+  /** Folder name of the image sample, e.g. "stanford_cars". */
+  key: z.string().min(1),
+  name: z.string(),
+  nImages: z.number().int().positive(),
+  nClasses: z.number().int().positive(),
+  /** Mean of the task's centred, L2-normalised proxy embeddings. */
+  centroid: vector,
+});
+
+export const ManifestSchema = z.object({
+  schema: z.literal(BUNDLE_SCHEMA),
+  hash: hashHex,
+  provenance: z.string(),
+  proxy: z.object({
+    file: z.string(),
+    sha256: hashHex,
+    embeddingDim: z.number().int().positive(),
+  }),
+  /** Mean embedding of all historical images: subtracting it makes cosines discriminative. */
+  center: vector,
+  imageTasks: z.array(ImageTaskSchema).min(1),
+  zoos: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        name: z.string(),
+        file: z.string(),
+        hash: hashHex,
+        nModels: z.number().int().positive(),
+        predicted: z.boolean(),
+      }),
+    )
+    .min(1),
+});
+
+export const ZooTaskSchema = z.object({
+  id: z.string().min(1),
+  /** Key of the image sample that shows this task, when one exists. */
+  imageTask: z.string().nullable(),
+  nModels: z.number().int().nonnegative(),
+  nClasses: z.number().int().positive().nullable(),
+  /** Column mean/std of the raw results, to turn standardised scores back into the metric. */
+  mean: finite,
+  std: finite,
+  vector,
+});
+
+export const ZooModelSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  library: z.enum(["torchvision", "timm", "hf", "ssl", "github"]),
+  /** A ready line of Python that loads the checkpoint (or says where it lives). */
+  code: z.string(),
+  sourceId: z.string(),
+  url: z.string().regex(/^https:\/\//, "must be an https link"),
+  family: z.string(),
+  params: finite.nullable(),
+  flops: finite.nullable(),
+  inputSize: z.number().int().positive().nullable(),
+  pretraining: z.string(),
+  imagenetTop1: finite.nullable(),
+  /** false: the vector is predicted from architecture and ImageNet results, not measured. */
+  measured: z.boolean(),
+  arch: z.string().nullable(),
+  prior: finite,
+  vector,
+  /** Measured results on historical tasks (the zoo's metric, raw). */
+  results: z.record(z.string(), finite),
+});
+
+export const ZooSchema = z.object({
+  schema: z.literal(BUNDLE_SCHEMA),
+  hash: hashHex,
+  zoo: z.string().min(1),
+  name: z.string(),
+  description: z.string(),
+  metric: z.string(),
+  provenance: z.string(),
+  rank: z.number().int().positive(),
+  mapper: z.object({
+    /** Softmax temperature over cosine similarities to the image-backed tasks. */
+    tau: finite.refine((x) => x > 0, "must be positive"),
+    /** How far the task vector moves from the prior towards the image-inferred mix (0..1). */
+    alpha: finite.refine((x) => x >= 0 && x <= 1, "must be within 0..1"),
+  }),
+  tasks: z.array(ZooTaskSchema).min(1),
+  models: z.array(ZooModelSchema).min(1),
+});
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type ImageTask = z.infer<typeof ImageTaskSchema>;
+export type Zoo = z.infer<typeof ZooSchema>;
+export type ZooModel = z.infer<typeof ZooModelSchema>;
+export type ZooTask = z.infer<typeof ZooTaskSchema>;

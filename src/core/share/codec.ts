@@ -1,0 +1,141 @@
+import { deflateSync, inflateSync, strFromU8, strToU8 } from "fflate";
+import { z } from "zod";
+import { SIM_DIGITS, type TaskDescriptor } from "../task/descriptor.ts";
+
+/**
+ * Share links: everything that reproduces a ranking without the images, in the URL hash.
+ * Format: `#s=<version>.<base64url(deflate(JSON))>`. The descriptor's similarities travel as
+ * integers (they are quantised to SIM_DIGITS before ranking), so a link ranks exactly as the page did.
+ */
+export const SHARE_VERSION = 1;
+export const SHARE_PARAM = "s";
+/** Links name the bundle by a prefix of its hash: short, and collisions would need ~2^48 bundles. */
+export const BUNDLE_PREFIX = 12;
+const MAX_ENCODED = 8000;
+
+export interface ShareState {
+  bundle: string;
+  zoo: string;
+  descriptor: TaskDescriptor;
+  /** Table state: free-text filter, sort column and direction, open model, extra filters. */
+  view?: {
+    q?: string;
+    sort?: { id: string; desc: boolean };
+    open?: string;
+    filters?: Record<string, string | number | boolean | (string | number)[]>;
+  };
+}
+
+const Payload = z.object({
+  v: z.literal(SHARE_VERSION),
+  b: z.string().regex(/^[0-9a-f]{12}$/),
+  z: z.string().min(1).max(40),
+  /** Image-task keys, in the order of `s`. */
+  k: z.array(z.string().min(1).max(60)).min(1).max(64),
+  s: z.array(z.number().int().min(-(10 ** SIM_DIGITS)).max(10 ** SIM_DIGITS)),
+  n: z.number().int().min(1).max(10_000_000),
+  c: z.number().int().min(0).max(1_000_000),
+  q: z.string().max(200).optional(),
+  o: z.tuple([z.string().min(1).max(60), z.union([z.literal(0), z.literal(1)])]).optional(),
+  m: z.string().min(1).max(200).optional(),
+  f: z.record(z.string().max(40), z.union([z.string().max(200), z.number().finite(), z.boolean(), z.array(z.union([z.string().max(200), z.number().finite()])).max(200)])).optional(),
+});
+
+export class ShareLinkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ShareLinkError";
+  }
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new ShareLinkError("the link contains characters that a share link never has");
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
+  let bin: string;
+  try {
+    bin = atob(b64);
+  } catch {
+    throw new ShareLinkError("the link's data is not valid base64");
+  }
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+export function encodeShare(state: ShareState): string {
+  const keys = Object.keys(state.descriptor.sims);
+  const scale = 10 ** SIM_DIGITS;
+  const payload: z.infer<typeof Payload> = {
+    v: SHARE_VERSION,
+    b: state.bundle.slice(0, BUNDLE_PREFIX),
+    z: state.zoo,
+    k: keys,
+    s: keys.map((k) => Math.round(state.descriptor.sims[k] * scale)),
+    n: state.descriptor.nImages,
+    c: state.descriptor.nClasses,
+  };
+  const v = state.view ?? {};
+  if (v.q) payload.q = v.q;
+  if (v.sort) payload.o = [v.sort.id, v.sort.desc ? 1 : 0];
+  if (v.open) payload.m = v.open;
+  if (v.filters && Object.keys(v.filters).length) payload.f = v.filters;
+  const checked = Payload.parse(payload);
+  return `${SHARE_PARAM}=${SHARE_VERSION}.${toBase64Url(deflateSync(strToU8(JSON.stringify(checked)), { level: 9 }))}`;
+}
+
+/** Decodes the part after `#`. Never throws anything but ShareLinkError, whose message says
+ * what is wrong in words a person can act on. */
+export function decodeShare(hash: string): ShareState {
+  const text = hash.replace(/^#/, "");
+  const prefix = `${SHARE_PARAM}=`;
+  if (!text.startsWith(prefix)) throw new ShareLinkError("this is not a Fennec share link (it should start with #s=)");
+  const body = text.slice(prefix.length);
+  if (body.length > MAX_ENCODED) throw new ShareLinkError("the link is too long to be a share link");
+  const dot = body.indexOf(".");
+  const version = Number(body.slice(0, dot));
+  if (dot < 1 || !Number.isInteger(version)) throw new ShareLinkError("the link has no version; it may have been cut off");
+  if (version !== SHARE_VERSION) throw new ShareLinkError(`the link is version ${version}; this app reads version ${SHARE_VERSION} links`);
+  let json: unknown;
+  try {
+    const bytes = inflateSync(fromBase64Url(body.slice(dot + 1)), { out: undefined });
+    if (bytes.length > 64_000) throw new Error("too large");
+    json = JSON.parse(strFromU8(bytes));
+  } catch (e) {
+    if (e instanceof ShareLinkError) throw e;
+    throw new ShareLinkError("the link's data is damaged (it may have been cut off or edited)");
+  }
+  const res = Payload.safeParse(json);
+  if (!res.success) throw new ShareLinkError(`the link's content is invalid (${res.error.issues[0]?.path.join(".") || "root"}: ${res.error.issues[0]?.message})`);
+  const p = res.data;
+  if (p.k.length !== p.s.length || new Set(p.k).size !== p.k.length) throw new ShareLinkError("the link's task similarities are inconsistent");
+  const scale = 10 ** SIM_DIGITS;
+  return {
+    bundle: p.b,
+    zoo: p.z,
+    descriptor: { nImages: p.n, nClasses: p.c, sims: Object.fromEntries(p.k.map((k, i) => [k, p.s[i] / scale])) },
+    view: {
+      ...(p.q !== undefined && { q: p.q }),
+      ...(p.o && { sort: { id: p.o[0], desc: p.o[1] === 1 } }),
+      ...(p.m && { open: p.m }),
+      ...(p.f && { filters: p.f }),
+    },
+  };
+}
+
+/** Checks a decoded link against the loaded bundle before anything is shown. */
+export function checkShareAgainst(state: ShareState, bundleHash: string, zoos: readonly string[], imageTasks: readonly string[]): void {
+  if (!bundleHash.startsWith(state.bundle)) {
+    throw new ShareLinkError(
+      `this link was made with data bundle ${state.bundle}, but this app has bundle ${bundleHash.slice(0, BUNDLE_PREFIX)}; the ranking would differ, so it is not shown. Ask for a new link, or open it on the version of the app that made it.`,
+    );
+  }
+  if (!zoos.includes(state.zoo)) throw new ShareLinkError(`the link names a model zoo "${state.zoo}" that this bundle does not have`);
+  const missing = Object.keys(state.descriptor.sims).filter((k) => !imageTasks.includes(k));
+  if (missing.length || imageTasks.some((k) => !(k in state.descriptor.sims))) {
+    throw new ShareLinkError("the link's task description does not fit this bundle's historical tasks");
+  }
+}

@@ -1,0 +1,48 @@
+import { cosine, normalised, round } from "../math/linalg.ts";
+
+/**
+ * What the app keeps of a new task once its images are embedded: enough to place it in every
+ * zoo's transfer space, small enough for a share link, and quantised so that the page, the CLI
+ * and a shared link all rank from exactly the same numbers.
+ */
+export interface TaskDescriptor {
+  nImages: number;
+  /** 0 for an unlabelled (flat) folder. */
+  nClasses: number;
+  /** Cosine between the task's mean centred embedding and each historical image task's centroid. */
+  sims: Record<string, number>;
+}
+
+export const SIM_DIGITS = 3;
+
+export interface CentroidSpace {
+  center: readonly number[];
+  imageTasks: readonly { key: string; centroid: readonly number[] }[];
+}
+
+/** Centre on the historical mean, then L2-normalise: the per-image unit that centroids average. */
+export function centredUnit(embedding: ArrayLike<number>, center: readonly number[]): number[] {
+  return normalised(Array.from(embedding, (x, i) => x - center[i]));
+}
+
+export function meanCentredUnit(embeddings: readonly ArrayLike<number>[], center: readonly number[]): number[] {
+  const sum = new Array<number>(center.length).fill(0);
+  for (const e of embeddings) {
+    const u = centredUnit(e, center);
+    for (let i = 0; i < sum.length; i++) sum[i] += u[i];
+  }
+  return sum.map((x) => x / Math.max(embeddings.length, 1));
+}
+
+export function describeTask(
+  embeddings: readonly ArrayLike<number>[],
+  labels: readonly string[],
+  space: CentroidSpace,
+): TaskDescriptor {
+  if (embeddings.length === 0) throw new Error("describeTask: no embeddings");
+  const m = meanCentredUnit(embeddings, space.center);
+  const sims: Record<string, number> = {};
+  for (const t of space.imageTasks) sims[t.key] = round(cosine(m, t.centroid), SIM_DIGITS);
+  const classes = new Set(labels.filter((l) => l !== ""));
+  return { nImages: embeddings.length, nClasses: classes.size, sims };
+}

@@ -1,0 +1,231 @@
+import { create } from "zustand";
+import type { Manifest, Zoo } from "../core/bundle/schema.ts";
+import { DEFAULT_SAMPLE, planDataset, type DatasetPlan, type SampleOptions, type SkippedFile } from "../core/sampling.ts";
+import { checkShareAgainst, decodeShare, ShareLinkError, type ShareState } from "../core/share/codec.ts";
+import { describeTask, type TaskDescriptor } from "../core/task/descriptor.ts";
+import { loadManifest, loadZoo } from "../bundle/load.ts";
+import type { BrowserFile, Listing } from "../dataset/walk.ts";
+import { embedAll, type EmbedProgress } from "../worker/client.ts";
+import type { Backend, BackendChoice } from "../worker/embed.worker.ts";
+
+export type Phase = "loading" | "ready" | "listing" | "embedding" | "ranked";
+
+export interface TableView {
+  q: string;
+  sort: { id: string; desc: boolean } | null;
+  open: string | null;
+}
+
+export interface AppState {
+  phase: Phase;
+  manifest: Manifest | null;
+  zoos: Record<string, Zoo>;
+  zooId: string;
+  /** Messages for the person, newest last: what went wrong and what to do. */
+  errors: string[];
+  listed: number;
+  plan: DatasetPlan<BrowserFile> | null;
+  skipped: SkippedFile[];
+  progress: EmbedProgress | null;
+  backend: Backend | null;
+  backendChoice: BackendChoice;
+  sampleOptions: SampleOptions;
+  descriptor: TaskDescriptor | null;
+  /** The sample's embeddings (this session only; never in links). */
+  embedded: { path: string; label: string; embedding: Float32Array }[];
+  source: "images" | "link" | null;
+  timings: { dropToTableMs: number; embedMs: number } | null;
+  view: TableView;
+  abort: AbortController | null;
+
+  init(): Promise<void>;
+  ingest(listing: Promise<Listing>): Promise<void>;
+  cancel(): void;
+  selectZoo(id: string): Promise<void>;
+  openShare(hash: string): Promise<void>;
+  setView(view: Partial<TableView>): void;
+  setSampleOptions(opts: Partial<SampleOptions>): void;
+  dismissErrors(): void;
+}
+
+export const DEFAULT_ZOO = "hub";
+const DEFAULT_VIEW: TableView = { q: "", sort: null, open: null };
+
+function backendFromUrl(): BackendChoice {
+  const b = new URLSearchParams(location.search).get("backend");
+  return b === "wasm" || b === "webgpu" ? b : "auto";
+}
+
+export const useApp = create<AppState>()((set, get) => {
+  const fail = (message: string) => set((s) => ({ errors: [...s.errors, message] }));
+
+  const ensureZoo = async (id: string): Promise<Zoo> => {
+    const have = get().zoos[id];
+    if (have) return have;
+    const zoo = await loadZoo(get().manifest!, id);
+    set((s) => ({ zoos: { ...s.zoos, [id]: zoo } }));
+    return zoo;
+  };
+
+  return {
+    phase: "loading",
+    manifest: null,
+    zoos: {},
+    zooId: DEFAULT_ZOO,
+    errors: [],
+    listed: 0,
+    plan: null,
+    skipped: [],
+    progress: null,
+    backend: null,
+    backendChoice: backendFromUrl(),
+    sampleOptions: DEFAULT_SAMPLE,
+    descriptor: null,
+    embedded: [],
+    source: null,
+    timings: null,
+    view: DEFAULT_VIEW,
+    abort: null,
+
+    async init() {
+      try {
+        const manifest = await loadManifest();
+        set({ manifest, zooId: manifest.zoos.some((z) => z.id === DEFAULT_ZOO) ? DEFAULT_ZOO : manifest.zoos[0].id });
+        if (location.hash.length > 1) await get().openShare(location.hash);
+        else await ensureZoo(get().zooId);
+        set((s) => ({ phase: s.phase === "loading" ? "ready" : s.phase }));
+      } catch (e) {
+        fail(`The model data could not be loaded: ${(e as Error).message}`);
+        set({ phase: "ready" });
+      }
+    },
+
+    async ingest(listingPromise) {
+      const { manifest, sampleOptions } = get();
+      if (!manifest) return;
+      get().abort?.abort();
+      const abort = new AbortController();
+      const t0 = performance.now();
+      set({ phase: "listing", listed: 0, errors: [], plan: null, skipped: [], progress: null, descriptor: null, embedded: [], source: null, timings: null, view: DEFAULT_VIEW, abort });
+      let listing: Listing;
+      try {
+        listing = await listingPromise;
+      } catch (e) {
+        fail(`The folder could not be read: ${(e as Error).message}`);
+        set({ phase: "ready", abort: null });
+        return;
+      }
+      const plan = planDataset(listing.files, sampleOptions);
+      const skipped = [...listing.unreadable, ...plan.skipped];
+      set({ plan, skipped, listed: listing.files.length });
+      if (plan.sample.length === 0) {
+        fail(
+          listing.files.length === 0
+            ? "The folder is empty. Drop a folder with one sub-folder of images per class (jpg, png, webp, gif or bmp)."
+            : `None of the ${listing.files.length} files is an image we can read (see the skipped files below). Drop a folder of jpg, png, webp, gif or bmp images, one sub-folder per class.`,
+        );
+        set({ phase: get().descriptor ? "ranked" : "ready", abort: null });
+        return;
+      }
+      set({ phase: "embedding" });
+      let result;
+      try {
+        const tEmbed = performance.now();
+        result = await embedAll(
+          plan.sample.map((s) => s.file.file),
+          { backend: get().backendChoice, signal: abort.signal, onProgress: (progress) => set({ progress, backend: progress.backend }) },
+        );
+        set({ timings: { dropToTableMs: 0, embedMs: performance.now() - tEmbed } });
+      } catch (e) {
+        fail(`The proxy model could not run in this browser: ${(e as Error).message}`);
+        set({ phase: "ready", abort: null });
+        return;
+      }
+      const used: { e: Float32Array; label: string; path: string }[] = [];
+      const decodeErrors: SkippedFile[] = [];
+      for (const o of result.outcomes) {
+        if ("error" in o) decodeErrors.push({ path: plan.sample[o.id].file.path, reason: o.error });
+        else used.push({ e: o.embedding, label: plan.sample[o.id].label, path: plan.sample[o.id].file.path });
+      }
+      set({ skipped: [...skipped, ...decodeErrors], backend: result.backend, abort: null });
+      if (result.cancelled) {
+        fail(`Cancelled after ${result.outcomes.length} of ${plan.sample.length} images; nothing was ranked. Drop the folder again to restart.`);
+        set({ phase: "ready" });
+        return;
+      }
+      if (used.length === 0) {
+        fail("None of the sampled images could be decoded (see the skipped files below). Check that they are real, complete image files.");
+        set({ phase: "ready" });
+        return;
+      }
+      const descriptor = describeTask(
+        used.map((u) => u.e),
+        used.map((u) => u.label),
+        manifest,
+      );
+      await ensureZoo(get().zooId);
+      set((s) => ({
+        descriptor,
+        embedded: used.map((u) => ({ path: u.path, label: u.label, embedding: u.e })),
+        source: "images",
+        phase: "ranked",
+        timings: { embedMs: s.timings?.embedMs ?? 0, dropToTableMs: performance.now() - t0 },
+      }));
+    },
+
+    cancel() {
+      get().abort?.abort();
+    },
+
+    async selectZoo(id) {
+      try {
+        await ensureZoo(id);
+        set({ zooId: id, view: { ...get().view, open: null } });
+      } catch (e) {
+        fail(`That model zoo could not be loaded: ${(e as Error).message}`);
+      }
+    },
+
+    async openShare(hash) {
+      const { manifest } = get();
+      if (!manifest) return;
+      let share: ShareState;
+      try {
+        share = decodeShare(hash);
+        checkShareAgainst(
+          share,
+          manifest.hash,
+          manifest.zoos.map((z) => z.id),
+          manifest.imageTasks.map((t) => t.key),
+        );
+        await ensureZoo(share.zoo);
+      } catch (e) {
+        const why = e instanceof ShareLinkError ? e.message : `it could not be opened (${(e as Error).message})`;
+        fail(`This share link cannot be shown: ${why}`);
+        return;
+      }
+      set({
+        zooId: share.zoo,
+        descriptor: share.descriptor,
+        source: "link",
+        phase: "ranked",
+        view: { q: share.view?.q ?? "", sort: share.view?.sort ?? null, open: share.view?.open ?? null },
+      });
+    },
+
+    setView(view) {
+      set((s) => ({ view: { ...s.view, ...view } }));
+    },
+
+    setSampleOptions(opts) {
+      set((s) => ({ sampleOptions: { ...s.sampleOptions, ...opts } }));
+    },
+
+    dismissErrors() {
+      set({ errors: [] });
+    },
+  };
+});
+
+// Read-only handle for end-to-end tests and the curious: the state lives in this tab only.
+(globalThis as { __FENNEC__?: unknown }).__FENNEC__ = { getState: useApp.getState };

@@ -1,0 +1,84 @@
+import { useEffect, useMemo } from "react";
+import { rankZoo } from "../core/ranking.ts";
+import { useApp } from "../store/appStore.ts";
+import { DropZone } from "./DropZone.tsx";
+import { Messages, SkippedFiles } from "./Messages.tsx";
+import { Progress } from "./Progress.tsx";
+import { RankTable } from "./RankTable.tsx";
+import { ShareBar } from "./ShareBar.tsx";
+import { formatDuration } from "./format.ts";
+
+function ZooSwitch() {
+  const manifest = useApp((s) => s.manifest);
+  const zooId = useApp((s) => s.zooId);
+  const selectZoo = useApp((s) => s.selectZoo);
+  if (!manifest) return null;
+  return (
+    <fieldset className="zoo-switch">
+      <legend>Model zoo</legend>
+      {manifest.zoos.map((z) => (
+        <label key={z.id}>
+          <input type="radio" name="zoo" value={z.id} checked={z.id === zooId} onChange={() => void selectZoo(z.id)} data-testid={`zoo-${z.id}`} />
+          {z.name} ({z.nModels}
+          {z.predicted ? ", predicted" : ""})
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function Results() {
+  const zoo = useApp((s) => s.zoos[s.zooId]);
+  const descriptor = useApp((s) => s.descriptor);
+  const source = useApp((s) => s.source);
+  const timings = useApp((s) => s.timings);
+  const backend = useApp((s) => s.backend);
+  const result = useMemo(() => (zoo && descriptor ? rankZoo(zoo, descriptor) : null), [zoo, descriptor]);
+  if (!zoo || !descriptor || !result) return null;
+  const near = [...result.placement.weights].sort((a, b) => b.weight - a.weight).slice(0, 3);
+  return (
+    <section className="results" aria-label="Ranking">
+      <p className="summary">
+        {source === "link" ? "Shared ranking" : "Your task"}: {descriptor.nImages} images
+        {descriptor.nClasses ? `, ${descriptor.nClasses} classes` : ", unlabelled"}. Closest historical tasks:{" "}
+        {near.map((w) => `${w.task} (${Math.round(w.weight * 100)}%)`).join(", ") || "none"}; the rest of the score is the
+        task-agnostic prior ({Math.round((1 - result.placement.alpha) * 100)}%).
+        {timings && source === "images" && ` Embedded on ${backend} in ${formatDuration(timings.embedMs)}; ranked ${formatDuration(timings.dropToTableMs)} after the drop.`}
+      </p>
+      <ShareBar />
+      <RankTable ranking={result.ranking} models={zoo.models} />
+      <p className="footnote">
+        {zoo.description} Scores are predicted standardised fine-tuning results (higher is better), {zoo.metric} in the
+        records.
+      </p>
+    </section>
+  );
+}
+
+export function App() {
+  const init = useApp((s) => s.init);
+  const phase = useApp((s) => s.phase);
+  useEffect(() => {
+    void init();
+    const onHash = () => {
+      const s = useApp.getState();
+      if (s.source !== "images") void s.openShare(location.hash);
+    };
+    addEventListener("hashchange", onHash);
+    return () => removeEventListener("hashchange", onHash);
+  }, [init]);
+  return (
+    <main>
+      <header>
+        <h1>Fennec Web</h1>
+        <p>Which pre-trained image model should you fine-tune? Drop your images, get a ranking in seconds, computed in this page.</p>
+      </header>
+      <DropZone />
+      <Progress />
+      <Messages />
+      <SkippedFiles />
+      <ZooSwitch />
+      {phase === "loading" ? <p>Loading model data…</p> : <Results />}
+    </main>
+  );
+}

@@ -1,0 +1,40 @@
+import { useApp } from "../store/appStore.ts";
+
+/** Errors in words a person can act on; text only, so file names with markup stay text. */
+export function Messages() {
+  const errors = useApp((s) => s.errors);
+  const dismiss = useApp((s) => s.dismissErrors);
+  if (!errors.length) return null;
+  return (
+    <section className="errors" data-testid="error" role="alert">
+      <ul>
+        {errors.map((e, i) => (
+          <li key={i}>{e}</li>
+        ))}
+      </ul>
+      <button type="button" onClick={dismiss}>
+        Dismiss
+      </button>
+    </section>
+  );
+}
+
+export function SkippedFiles() {
+  const skipped = useApp((s) => s.skipped);
+  if (!skipped.length) return null;
+  return (
+    <details className="skipped" data-testid="skipped" open={skipped.length <= 10}>
+      <summary>
+        {skipped.length} file{skipped.length === 1 ? " was" : "s were"} skipped
+      </summary>
+      <ul>
+        {skipped.slice(0, 500).map((s) => (
+          <li key={s.path}>
+            <span className="path">{s.path}</span>: {s.reason}
+          </li>
+        ))}
+        {skipped.length > 500 && <li>…and {skipped.length - 500} more</li>}
+      </ul>
+    </details>
+  );
+}
