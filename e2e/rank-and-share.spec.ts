@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { createProxySession, embedFiles } from "../cli/node/proxy.ts";
 import { chooseFolder, cosine, FIXTURES, pageBackend, pageEmbeddings, topModels } from "./helpers.ts";
@@ -36,6 +37,12 @@ test("a real image folder ranks on WASM, and its share link reopens the same top
   const cos = inPage.map((e, i) => cosine(e.embedding, Array.from(embeddings[i]!)));
   console.log(`page WASM vs Node CLI embeddings: min cosine ${Math.min(...cos).toFixed(6)} over ${cos.length} images`);
   expect(Math.min(...cos)).toBeGreaterThanOrEqual(0.999);
+
+  // The CLI ranks the same folder exactly as the page did.
+  const cli = JSON.parse(execFileSync("npx", ["tsx", "cli/rank.ts", MINI, "--zoo", "hub", "--json"], { encoding: "utf8" }));
+  const pageDescriptor = await page.evaluate(() => (globalThis as unknown as { __FENNEC__: { getState(): { descriptor: unknown } } }).__FENNEC__.getState().descriptor);
+  expect(cli.task.sims).toEqual((pageDescriptor as { sims: unknown }).sims);
+  expect(cli.ranking.slice(0, 10).map((r: { model: string }) => r.model)).toEqual(top);
 });
 
 test("the WebGPU path (SwiftShader) embeds like the WASM path", async ({ page }) => {

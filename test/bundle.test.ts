@@ -1,0 +1,42 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { validateManifest, validateZoo, BundleError } from "../src/core/bundle/validate.ts";
+import { withHash } from "../src/core/bundle/hash.ts";
+
+const dir = resolve(import.meta.dirname, "../public/bundles");
+const read = (f: string) => JSON.parse(readFileSync(resolve(dir, f), "utf8"));
+
+describe("bundle validation", () => {
+  it("accepts the committed bundle", () => {
+    const manifest = validateManifest(read("manifest.json"));
+    for (const z of manifest.zoos) expect(validateZoo(read(z.file), z.file).hash).toBe(z.hash);
+  });
+
+  it("rejects a corrupted number (hash mismatch)", () => {
+    const zoo = read("zoo-classic.json");
+    zoo.models[0].vector[0] += 0.5;
+    expect(() => validateZoo(zoo, "zoo-classic.json")).toThrow(/content hash does not match/);
+  });
+
+  it("rejects a wrong schema even with a matching hash", () => {
+    const zoo = read("zoo-classic.json");
+    zoo.models[0].vector = ["x"];
+    expect(() => validateZoo(withHash(zoo), "zoo-classic.json")).toThrow(BundleError);
+    const noModels = withHash({ ...read("zoo-hub.json"), models: [] });
+    expect(() => validateZoo(noModels)).toThrow(/models/);
+  });
+
+  it("rejects vectors of the wrong dimension and non-JSON objects", () => {
+    const zoo = read("zoo-classic.json");
+    zoo.tasks[0].vector = zoo.tasks[0].vector.slice(1);
+    expect(() => validateZoo(withHash(zoo))).toThrow(/expected/);
+    expect(() => validateManifest("nope")).toThrow(/not a JSON object/);
+  });
+
+  it("the committed bundle is what build-bundle makes from data/", async () => {
+    const { buildBundle } = await import("../cli/node/repoData.ts");
+    const built = buildBundle();
+    expect(built.manifest.hash).toBe(read("manifest.json").hash);
+  });
+});

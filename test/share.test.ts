@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { checkShareAgainst, decodeShare, encodeShare, ShareLinkError, type ShareState } from "../src/core/share/codec.ts";
+
+const bundle = "a".repeat(64);
+const state: ShareState = {
+  bundle,
+  zoo: "hub",
+  descriptor: { nImages: 480, nClasses: 12, sims: { caltech101: 0.412, cifar10: -0.1, dtd: 0, flowers102: 0.033, stanford_cars: -0.25, diabetic_retinopathy: 0.999 } },
+  view: { q: "vit <b>", sort: { id: "params", desc: true }, open: "google/vit-base-patch16-224" },
+};
+
+describe("share codec", () => {
+  it("round-trips a ranking exactly", () => {
+    const code = encodeShare(state);
+    const back = decodeShare(`#${code}`);
+    expect(back.bundle).toBe(bundle.slice(0, 12));
+    expect(back.zoo).toBe("hub");
+    expect(back.descriptor).toEqual(state.descriptor);
+    expect(back.view).toEqual(state.view);
+    expect(code.length).toBeLessThan(400);
+    expect(() => checkShareAgainst(back, bundle, ["hub"], Object.keys(state.descriptor.sims))).not.toThrow();
+  });
+
+  it("refuses a link made for another bundle, naming both", () => {
+    const back = decodeShare(encodeShare(state));
+    expect(() => checkShareAgainst(back, "b".repeat(64), ["hub"], Object.keys(state.descriptor.sims))).toThrow(/aaaaaaaaaaaa.*bbbbbbbbbbbb/);
+  });
+
+  it.each([
+    ["", /not a Fennec share link/],
+    ["#s=", /no version/],
+    ["#s=2.abc", /version 2/],
+    ["#s=1.%%%", /characters/],
+    ["#s=1.AAAA", /damaged/],
+  ])("rejects %j with a message", (hash, message) => {
+    expect(() => decodeShare(hash)).toThrow(ShareLinkError);
+    expect(() => decodeShare(hash)).toThrow(message);
+  });
+
+  it("rejects truncated and tampered links", () => {
+    const code = encodeShare(state);
+    for (let cut = 4; cut < code.length; cut += 7) expect(() => decodeShare(code.slice(0, cut))).toThrow(ShareLinkError);
+  });
+});
