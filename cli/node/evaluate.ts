@@ -14,6 +14,7 @@ import { kendallTau, rankingMetrics, weightedTau, type RankingMetrics } from "..
 import { rankByPrior, rankZoo, type RankedModel } from "../../src/core/ranking.ts";
 import { pivotRecords, type TidyRecord } from "../../src/core/space/matrix.ts";
 import { centredUnit, describeTask, type TaskDescriptor } from "../../src/core/task/descriptor.ts";
+import { priorTaskVector } from "../../src/core/task/mapper.ts";
 import { TASK_CLASSES, ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
 import { buildBundle, DATA, modelInfoFor, PROVENANCE, readCsv, readImageEmbeddings, readZooRecords } from "./repoData.ts";
 
@@ -47,8 +48,17 @@ function zooRecords(def: ZooDefinition): TidyRecord[] {
   return recordsCache.get(def.id)!;
 }
 const infoCache = new Map<string, ReturnType<typeof modelInfoFor>>();
+/** Model metadata, memoised per model: it does not depend on the fold, and computing it (nearest
+ * architectures) dominates a zoo rebuild otherwise. */
 function zooInfo(id: string): ReturnType<typeof modelInfoFor> {
-  if (!infoCache.has(id)) infoCache.set(id, modelInfoFor(id));
+  if (!infoCache.has(id)) {
+    const info = modelInfoFor(id);
+    const memo = new Map<string, ReturnType<typeof info>>();
+    infoCache.set(id, (m) => {
+      if (!memo.has(m)) memo.set(m, info(m));
+      return memo.get(m)!;
+    });
+  }
   return infoCache.get(id)!;
 }
 let imagesCache: ImageSample[] | null = null;
@@ -76,7 +86,7 @@ export function heldOutTasks(def: ZooDefinition): string[] {
  * the configured-rank zoo is exactly `buildBundle({ excludeTask })`'s, and rebuilt ranks use the
  * same exclusion (checked: the rebuild at the configured rank has the same content hash).
  */
-export function buildFold(zooId: string, task: string, drop: readonly string[] = []): Fold {
+export function buildFold(zooId: string, task: string, drop: readonly string[] = [], base?: Fold): Fold {
   const def = ZOO_DEFINITIONS.find((d) => d.id === zooId);
   if (!def) throw new Error(`unknown zoo ${zooId}`);
   const imageKey = def.imageTasks[task];
@@ -87,12 +97,15 @@ export function buildFold(zooId: string, task: string, drop: readonly string[] =
   const rebuild = (rank: number) =>
     buildZoo({ def: { ...def, rank }, records: kept, info: zooInfo(def.id), excludeTasks: exclude, provenance: PROVENANCE });
 
-  const bundle = buildBundle({ excludeTask: task, zoos: [zooId] });
-  const built = drop.length ? rebuild(def.rank) : bundle.zoos[0];
+  // A sensitivity fold shares the manifest (and so the descriptor) of its base fold.
+  if (base && (base.zoo !== zooId || base.task !== task)) throw new Error("buildFold: base fold is for another task");
+  const bundle = base ? null : buildBundle({ excludeTask: task, zoos: [zooId] });
+  const manifest = base?.manifest ?? bundle!.manifest;
+  const built = drop.length || !bundle ? rebuild(def.rank) : bundle.zoos[0];
   const ranks = new Map<number, Zoo>([[def.rank, built]]);
   const images = imageSamples().find((t) => t.key === imageKey);
   if (!images) throw new Error(`no embeddings for image sample ${imageKey}`);
-  const desc = describeTask(images.embeddings, images.labels, bundle.manifest);
+  const desc = base?.desc ?? describeTask(images.embeddings, images.labels, manifest);
 
   const full = pivotRecords(records);
   const ti = full.tasks.indexOf(task);
@@ -105,7 +118,7 @@ export function buildFold(zooId: string, task: string, drop: readonly string[] =
     zoo: zooId,
     task,
     imageKey,
-    manifest: bundle.manifest,
+    manifest,
     built,
     desc,
     images,
@@ -250,9 +263,7 @@ export function perImageWeights(fold: Fold, tauImg: number): Record<string, numb
 
 /** Ranks with explicit mixture weights over the image-backed tasks (ablation of the descriptor). */
 export function rankWithWeights(zoo: Zoo, weights: Record<string, number>, alpha: number): RankedModel[] {
-  const d = zoo.tasks[0].vector.length;
-  const prior = new Array<number>(d).fill(0);
-  for (const t of zoo.tasks) for (let i = 0; i < d; i++) prior[i] += t.vector[i] / zoo.tasks.length;
+  const prior = priorTaskVector(zoo);
   const backed = zoo.tasks.filter((t) => t.imageTask !== null && weights[t.imageTask] !== undefined);
   const total = backed.reduce((s, t) => s + weights[t.imageTask!], 0) || 1;
   const v = prior.map((p, i) => (1 - alpha) * p + alpha * backed.reduce((s, t) => s + (weights[t.imageTask!] / total) * t.vector[i], 0));
@@ -364,6 +375,8 @@ export interface ZooResult {
   dropped: string[];
   tasks: TaskResult[];
   mean: { method: Summary; prior: Summary; random: Summary };
+  /** Tasks where the method's weighted τ is above / within ±0.005 of / below the prior's. */
+  vsPrior: { wins: number; ties: number; losses: number };
   imagenet: { nModels: number; mean: { imagenet: Summary; method: Summary; prior: Summary } | null; note: string };
 }
 
@@ -383,6 +396,8 @@ export interface EvalOptions {
   /** Also evaluate each zoo without its degenerate (failed-run) tasks. Default true. */
   sensitivity?: boolean;
 }
+
+const TIE = 0.005;
 
 function evaluateZoo(folds: Fold[], def: ZooDefinition, randomN: number): ZooResult {
   const top1 = imagenetTop1(def.id);
@@ -423,6 +438,11 @@ function evaluateZoo(folds: Fold[], def: ZooDefinition, randomN: number): ZooRes
     dropped: folds[0].dropped,
     tasks,
     mean: { method: meanMetrics(tasks.map((t) => t.method)), prior: meanMetrics(tasks.map((t) => t.prior)), random: meanMetrics(tasks.map((t) => t.random)) },
+    vsPrior: {
+      wins: tasks.filter((t) => t.method.weightedTau > t.prior.weightedTau + TIE).length,
+      ties: tasks.filter((t) => Math.abs(t.method.weightedTau - t.prior.weightedTau) <= TIE).length,
+      losses: tasks.filter((t) => t.method.weightedTau < t.prior.weightedTau - TIE).length,
+    },
     imagenet: {
       nModels: top1.size,
       mean:
@@ -496,7 +516,10 @@ function variantMetrics(v: Variant, p: GridPoint): RankingMetrics[] {
   return v.folds.map((f) => scoreRanking(methodRanking(f.atRank(p.k), f.desc, { tau: p.tau, alpha: p.alpha }), f.truth));
 }
 
-function chooseBest(rows: readonly SweepRow[], variants: readonly string[], skip: (v: string, i: number) => boolean): SweepRow {
+/** The grid point with the best worst-over-variants mean gain over the prior (ties: best mean
+ * gain, then grid order), leaving out the folds `skip` names. */
+function chooseBest(rows: readonly SweepRow[], priors: ReadonlyMap<string, number[]>, skip: (v: string, i: number) => boolean): SweepRow {
+  const variants = [...priors.keys()];
   let best: SweepRow | null = null;
   let bestScore = -Infinity;
   let bestMean = -Infinity;
@@ -507,7 +530,7 @@ function chooseBest(rows: readonly SweepRow[], variants: readonly string[], skip
       let n = 0;
       folds.forEach((x, i) => {
         if (!skip(v, i)) {
-          s += x - priorsOf.get(v)![i];
+          s += x - priors.get(v)![i];
           n++;
         }
       });
@@ -523,7 +546,6 @@ function chooseBest(rows: readonly SweepRow[], variants: readonly string[], skip
   }
   return best!;
 }
-const priorsOf = new Map<string, number[]>();
 
 export function runEvaluation(opts: EvalOptions = {}): EvalReport {
   const t0 = performance.now();
@@ -548,13 +570,13 @@ export function runEvaluation(opts: EvalOptions = {}): EvalReport {
     signal[def.id] = similaritySignal(def.id, fullManifest);
     const drop = degenerate[def.id].map((d) => d.task).filter((t) => !heldOutTasks(def).includes(t));
     if ((opts.sensitivity ?? true) && drop.length) {
-      const clean = heldOutTasks(def).map((t) => buildFold(def.id, t, drop));
+      const clean = folds.map((f) => buildFold(def.id, f.task, drop, f));
       sensitivity.push(evaluateZoo(clean, def, randomN));
       variants.push({ id: `${def.id} without ${drop.join(", ")}`, zoo: def.id, folds: clean, prior: clean.map((f) => scoreRanking(rankByPrior(f.built), f.truth).weightedTau) });
     }
   }
   const tFolds = performance.now();
-  for (const v of variants) priorsOf.set(v.id, v.prior);
+  const priors = new Map(variants.map((v) => [v.id, v.prior]));
 
   // Ablations at the configured settings of each zoo (as shipped, no tasks dropped).
   const base = variants.filter((v) => v.id === v.zoo);
@@ -604,7 +626,7 @@ export function runEvaluation(opts: EvalOptions = {}): EvalReport {
     const method: number[] = [];
     v.folds.forEach((f, i) => {
       const skip = (vid: string, j: number) => variants.find((x) => x.id === vid)!.folds[j].imageKey === f.imageKey;
-      let best = chooseBest(rows, ids, skip);
+      let best = chooseBest(rows, priors, skip);
       const others = best.folds[v.id].map((x, j) => (skip(v.id, j) ? null : x - v.prior[j])).filter((x): x is number => x !== null);
       if (mean(others) < 0) best = rows.find((r) => r.k === best.k && r.alpha === 0)!;
       chosen.push({ task: f.task, k: best.k, tau: best.tau, alpha: best.alpha });

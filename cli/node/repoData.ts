@@ -8,6 +8,7 @@ import { sha256Hex } from "../../src/core/bundle/hash.ts";
 import type { Manifest, Zoo } from "../../src/core/bundle/schema.ts";
 import type { TidyRecord } from "../../src/core/space/matrix.ts";
 import { ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
+import { nearestArchs, type Archi2VecData } from "../../src/core/archi2vec/index.ts";
 import { EMBEDDING_DIM, PROXY_MODEL_PATH } from "./proxy.ts";
 
 export const REPO = resolve(import.meta.dirname, "../..");
@@ -29,14 +30,20 @@ export function readZooRecords(def: ZooDefinition): TidyRecord[] {
   );
 }
 
-interface Archi2vecFile {
-  archs: Record<string, { params: number; flops: number; input: number }>;
-  links: Record<string, Record<string, string>>;
+export function readArchi2vec(): Archi2VecData | null {
+  const file = resolve(DATA, "derived/archi2vec.json");
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Archi2VecData) : null;
 }
 
-function readArchi2vec(): Archi2vecFile | null {
-  const file = resolve(DATA, "derived/archi2vec.json");
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Archi2vecFile) : null;
+/** Short architecture summary for the detail panel: depth, op counts, 5 nearest graphs. */
+function archSummary(a2v: Archi2VecData, arch: string): ModelInfo["archInfo"] {
+  const e = a2v.archs[arch];
+  if (!e) return null;
+  return {
+    depth: e.depth,
+    ops: e.opCounts,
+    nearest: nearestArchs(a2v, e.embedding, 5, arch).map((n) => ({ arch: n.arch, cosine: Number(n.cosine.toFixed(3)) })),
+  };
 }
 
 const HUB_FAMILY: Record<string, string> = {
@@ -53,18 +60,22 @@ const HUB_FAMILY: Record<string, string> = {
 /** Display metadata per zoo; params/FLOPs come from the linked architecture graph where known. */
 export function modelInfoFor(zooId: string): (id: string) => ModelInfo {
   const a2v = readArchi2vec();
-  const arch = (id: string) => a2v?.links[zooId]?.[id] ?? null;
+  const arch = (id: string) => (a2v?.links as Record<string, Record<string, string>> | undefined)?.[zooId]?.[id] ?? null;
   const graph = (id: string) => {
     const a = arch(id);
     return a ? a2v!.archs[a] : undefined;
   };
+  const archInfo = (id: string) => {
+    const a = arch(id);
+    return a && a2v ? archSummary(a2v, a) : null;
+  };
   if (zooId === "classic") {
-    const meta = JSON.parse(readFileSync(resolve(DATA, "models/classic-models.json"), "utf8")).models as Record<string, Omit<ModelInfo, "params" | "flops" | "inputSize" | "imagenetTop1" | "arch">>;
+    const meta = JSON.parse(readFileSync(resolve(DATA, "models/classic-models.json"), "utf8")).models as Record<string, Omit<ModelInfo, "params" | "flops" | "inputSize" | "imagenetTop1" | "arch" | "archInfo">>;
     return (id) => {
       const m = meta[id];
       if (!m) throw new Error(`classic zoo: no metadata for model ${id} in data/models/classic-models.json`);
       const g = graph(id);
-      return { ...m, params: g?.params ?? null, flops: g?.flops ?? null, inputSize: g?.input ?? 224, imagenetTop1: null, arch: arch(id) };
+      return { ...m, params: g?.params ?? null, flops: g?.flops ?? null, inputSize: g?.input ?? 224, imagenetTop1: null, arch: arch(id), archInfo: archInfo(id) };
     };
   }
   if (zooId === "hub") {
@@ -84,6 +95,7 @@ export function modelInfoFor(zooId: string): (id: string) => ModelInfo {
         pretraining: pre === "hfpics" ? "HF hub checkpoint (hfpics)" : pre,
         imagenetTop1: null,
         arch: arch(id),
+        archInfo: archInfo(id),
         code: `AutoModelForImageClassification.from_pretrained("${id}")`,
       };
     };

@@ -26,8 +26,8 @@ export const ZOO_DEFINITIONS: ZooDefinition[] = [
       { file: "emms_vit_finetune.csv", metric: "finetune_score_pct" },
     ],
     imageTasks: { caltech101: "caltech101", cifar10: "cifar10", dtd: "dtd", cars: "stanford_cars", flowers: "flowers102" },
-    rank: 3,
-    mapper: { tau: 0.05, alpha: 0.5 },
+    rank: 5,
+    mapper: { tau: 0.02, alpha: 0 },
   },
   {
     id: "hub",
@@ -42,8 +42,8 @@ export const ZOO_DEFINITIONS: ZooDefinition[] = [
       flowers: "flowers102",
       diabetic_retinopathy_detection: "diabetic_retinopathy",
     },
-    rank: 3,
-    mapper: { tau: 0.05, alpha: 0.5 },
+    rank: 5,
+    mapper: { tau: 0.02, alpha: 0 },
   },
 ];
 

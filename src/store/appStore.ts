@@ -2,6 +2,7 @@ import { create } from "zustand";
 import type { Manifest, Zoo } from "../core/bundle/schema.ts";
 import { DEFAULT_SAMPLE, planDataset, type DatasetPlan, type SampleOptions, type SkippedFile } from "../core/sampling.ts";
 import { checkShareAgainst, decodeShare, ShareLinkError, type ShareState } from "../core/share/codec.ts";
+import { cleanFilters, type ModelFilters } from "../core/filters.ts";
 import { describeTask, type TaskDescriptor } from "../core/task/descriptor.ts";
 import { loadManifest, loadZoo } from "../bundle/load.ts";
 import type { BrowserFile, Listing } from "../dataset/walk.ts";
@@ -14,6 +15,7 @@ export interface TableView {
   q: string;
   sort: { id: string; desc: boolean } | null;
   open: string | null;
+  filters: ModelFilters;
 }
 
 export interface AppState {
@@ -49,7 +51,7 @@ export interface AppState {
 }
 
 export const DEFAULT_ZOO = "hub";
-const DEFAULT_VIEW: TableView = { q: "", sort: null, open: null };
+const DEFAULT_VIEW: TableView = { q: "", sort: null, open: null, filters: {} };
 
 function backendFromUrl(): BackendChoice {
   const b = new URLSearchParams(location.search).get("backend");
@@ -180,7 +182,7 @@ export const useApp = create<AppState>()((set, get) => {
     async selectZoo(id) {
       try {
         await ensureZoo(id);
-        set({ zooId: id, view: { ...get().view, open: null } });
+        set({ zooId: id, view: { ...get().view, open: null, filters: {} } });
       } catch (e) {
         fail(`That model zoo could not be loaded: ${(e as Error).message}`);
       }
@@ -209,7 +211,7 @@ export const useApp = create<AppState>()((set, get) => {
         descriptor: share.descriptor,
         source: "link",
         phase: "ranked",
-        view: { q: share.view?.q ?? "", sort: share.view?.sort ?? null, open: share.view?.open ?? null },
+        view: { q: share.view?.q ?? "", sort: share.view?.sort ?? null, open: share.view?.open ?? null, filters: cleanFilters(share.view?.filters) },
       });
     },
 

@@ -1,11 +1,16 @@
-import { useEffect, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { rankZoo } from "../core/ranking.ts";
 import { useApp } from "../store/appStore.ts";
+import { DatasetSummary } from "./DatasetSummary.tsx";
+import { ModelDetail } from "./detail/ModelDetail.tsx";
 import { DropZone } from "./DropZone.tsx";
+import { Export } from "./Export.tsx";
 import { Messages, SkippedFiles } from "./Messages.tsx";
+import { ScoreVsSize, TransferMap } from "./plots/Plots.tsx";
 import { Progress } from "./Progress.tsx";
-import { RankTable } from "./RankTable.tsx";
 import { ShareBar } from "./ShareBar.tsx";
+import type { Row } from "./table/columns.tsx";
+import { RankTable } from "./table/RankTable.tsx";
 import { formatDuration } from "./format.ts";
 
 function ZooSwitch() {
@@ -20,7 +25,7 @@ function ZooSwitch() {
         <label key={z.id}>
           <input type="radio" name="zoo" value={z.id} checked={z.id === zooId} onChange={() => void selectZoo(z.id)} data-testid={`zoo-${z.id}`} />
           {z.name} ({z.nModels}
-          {z.predicted ? ", predicted" : ""})
+          {z.predicted ? ", predicted from architecture" : ""})
         </label>
       ))}
     </fieldset>
@@ -33,9 +38,13 @@ function Results() {
   const source = useApp((s) => s.source);
   const timings = useApp((s) => s.timings);
   const backend = useApp((s) => s.backend);
+  const openId = useApp((s) => s.view.open);
+  const [rows, setRows] = useState<Row[]>([]);
+  const onRows = useCallback((r: Row[]) => setRows(r), []);
   const result = useMemo(() => (zoo && descriptor ? rankZoo(zoo, descriptor) : null), [zoo, descriptor]);
   if (!zoo || !descriptor || !result) return null;
   const near = [...result.placement.weights].sort((a, b) => b.weight - a.weight).slice(0, 3);
+  const open = openId ? zoo.models.find((m) => m.id === openId) : undefined;
   return (
     <section className="results" aria-label="Ranking">
       <p className="summary">
@@ -45,12 +54,24 @@ function Results() {
         task-agnostic prior ({Math.round((1 - result.placement.alpha) * 100)}%).
         {timings && source === "images" && ` Embedded on ${backend} in ${formatDuration(timings.embedMs)}; ranked ${formatDuration(timings.dropToTableMs)} after the drop.`}
       </p>
-      <ShareBar />
-      <RankTable ranking={result.ranking} models={zoo.models} />
+      <div className="actions">
+        <ShareBar />
+        <Export zoo={zoo} rows={rows} />
+      </div>
+      <div className={open ? "table-and-detail with-detail" : "table-and-detail"}>
+        <div>
+          <RankTable ranking={result.ranking} models={zoo.models} onRows={onRows} />
+        </div>
+        {open && <ModelDetail zoo={zoo} result={result} model={open} />}
+      </div>
       <p className="footnote">
-        {zoo.description} Scores are predicted standardised fine-tuning results (higher is better), {zoo.metric} in the
-        records.
+        {zoo.description} Scores are predicted standardised fine-tuning results (higher is better; 0 is an average model of
+        this zoo); the records measure {zoo.metric}.
       </p>
+      <div className="plots">
+        <TransferMap zoo={zoo} result={result} />
+        <ScoreVsSize zoo={zoo} result={result} />
+      </div>
     </section>
   );
 }
@@ -77,6 +98,7 @@ export function App() {
       <Progress />
       <Messages />
       <SkippedFiles />
+      <DatasetSummary />
       <ZooSwitch />
       {phase === "loading" ? <p>Loading model data…</p> : <Results />}
     </main>

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo } from "react";
 import { encodeShare } from "../core/share/codec.ts";
 import { useApp } from "../store/appStore.ts";
+import { CopyButton } from "./CopyButton.tsx";
 
 /** The link that reopens this ranking without the images; kept in the address bar too. */
 export function ShareBar() {
@@ -8,7 +9,6 @@ export function ShareBar() {
   const descriptor = useApp((s) => s.descriptor);
   const zooId = useApp((s) => s.zooId);
   const view = useApp((s) => s.view);
-  const [copied, setCopied] = useState(false);
   const code = useMemo(
     () =>
       manifest && descriptor
@@ -16,7 +16,12 @@ export function ShareBar() {
             bundle: manifest.hash,
             zoo: zooId,
             descriptor,
-            view: { q: view.q || undefined, sort: view.sort ?? undefined, open: view.open ?? undefined },
+            view: {
+              q: view.q || undefined,
+              sort: view.sort ?? undefined,
+              open: view.open ?? undefined,
+              filters: Object.keys(view.filters).length ? (view.filters as Record<string, string | number | string[]>) : undefined,
+            },
           })
         : null,
     [manifest, descriptor, zooId, view],
@@ -32,18 +37,7 @@ export function ShareBar() {
         Share this ranking{" "}
         <input data-testid="share-link" readOnly value={url} onFocus={(e) => e.currentTarget.select()} size={40} />
       </label>
-      <button
-        type="button"
-        onClick={() =>
-          navigator.clipboard.writeText(url).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          )
-        }
-      >
-        Copy link
-      </button>
-      <span role="status">{copied ? "Copied" : ""}</span>
+      <CopyButton text={url} label="Copy link" testid="copy-link" />
     </div>
   );
 }

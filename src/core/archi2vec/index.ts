@@ -10,6 +10,7 @@ export * from "./vocab.ts";
 export * from "./embed.ts";
 export * from "./meta.ts";
 export * from "./link.ts";
+export * from "./onnx.ts";
 
 export interface ArchEntry {
   lib: string;
@@ -28,9 +29,11 @@ export interface Archi2VecData {
   method: EmbedMethod & Record<string, unknown>;
   idf: number[];
   archs: Record<string, ArchEntry>;
-  links: { classic: Record<string, string>; hub: Record<string, string>; timm: Record<string, string> };
-  linkRules?: { classic: Record<string, string>; hub: Record<string, string> };
-  unlinked: { classic: string[]; hub: string[]; timm: string[] };
+  /** Zoo id → model id → arch key. */
+  links: Record<string, Record<string, string>> & { classic: Record<string, string>; hub: Record<string, string>; timm: Record<string, string> };
+  /** Zoo id → model id → how the link was chosen (timm links are all exact names). */
+  linkRules?: Record<string, Record<string, string>>;
+  unlinked: Record<string, string[]> & { classic: string[]; hub: string[]; timm: string[] };
 }
 
 /** Embedding and meta-features of a graph the store has never seen (e.g. a dropped ONNX file). */

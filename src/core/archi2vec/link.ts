@@ -126,7 +126,9 @@ export function linkHub(rows: HubModelMeta[], cat: Catalogue): LinkResult {
     };
     const best = pool.reduce((b, k) => (dist(k) < dist(b) ? k : b));
     res.links[r.model] = best;
-    res.rules[r.model] = rule;
+    // Flag stand-ins of another width or more than 25% off in size (e.g. 40k-parameter test ViTs).
+    const off = (r.featureDim !== undefined && cat[best].featureDim !== r.featureDim) || dist(best) > Math.log(1.25);
+    res.rules[r.model] = off ? `${rule}-approx` : rule;
   }
   return res;
 }

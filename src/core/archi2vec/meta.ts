@@ -213,7 +213,7 @@ export function graphMeta(g: TypedGraph, inputSize: number): GraphMeta {
   return {
     params,
     macs: Math.round(macs),
-    depth: Math.max(0, ...depth),
+    depth: depth.reduce((a, b) => Math.max(a, b), 0),
     convs: c("conv") + c("dwconv"),
     linears: c("linear"),
     norms: c("batchnorm") + c("layernorm") + c("groupnorm"),

@@ -222,6 +222,8 @@ export interface OnnxGraphInfo {
   initializers?: Record<string, number[]>;
   /** Names of the real graph inputs (the image); by default the first node's first input. */
   graphInputs?: string[];
+  /** Values of small (scalar) initializers, e.g. Clip bounds. */
+  constants?: Record<string, number[]>;
 }
 
 const ONNX_KIND: Record<string, OpKind> = {
@@ -276,6 +278,7 @@ export function typedGraphFromOnnx(onnxNodes: OnnxNodeLike[], info: OnnxGraphInf
     const dataSlots = ONNX_DATA_INPUTS[n.opType];
     const inputs: number[] = [];
     const weights: number[][] = [];
+    const constProducers: number[] = [];
     // In the index form the image reader is simply a node without producers.
     let readsImage = n.inputs.length === 0 && !ONNX_CONSTANT.has(n.opType);
     n.inputs.forEach((ref, slot) => {
@@ -287,6 +290,7 @@ export function typedGraphFromOnnx(onnxNodes: OnnxNodeLike[], info: OnnxGraphInf
       const p = producer.get(ref);
       if (p !== undefined && p < i) {
         if (!dataSlots || dataSlots.includes(slot)) inputs.push(p);
+        else constProducers.push(p);
         return;
       }
       if (graphInputs.has(ref)) {
@@ -296,32 +300,41 @@ export function typedGraphFromOnnx(onnxNodes: OnnxNodeLike[], info: OnnxGraphInf
       if (inits[ref]) weights.push(inits[ref]);
     });
     let kind: OpKind = ONNX_KIND[n.opType] ?? "other";
+    const dataIn = inputs.filter((j) => !nodes[j].paramOnly).length + (readsImage ? 1 : 0);
     const base = n.opType.replace(/^QLinear|Integer$/g, "");
     if (base === "Conv" || base === "ConvTranspose") kind = convKind(attrNumbers(attrs.group)?.[0]);
-    if (base === "MatMul") {
-      const dataIn = inputs.length + (readsImage ? 1 : 0);
-      kind = dataIn >= 2 ? "matmul" : "linear";
-    }
+    if (base === "MatMul") kind = dataIn >= 2 ? "matmul" : "linear";
     // Arithmetic with a scalar constant matches torch's scalar overloads, which are dropped.
-    if (/^(Mul|Div|Add|Sub)$/.test(n.opType) && inputs.length + (readsImage ? 1 : 0) === 1) {
+    if (/^(Mul|Div|Add|Sub)$/.test(n.opType) && dataIn === 1) {
       const shapes = n.inputs.filter((r): r is string => typeof r === "string" && inits[r] !== undefined).map((r) => inits[r]);
       if (shapes.length > 0 && shapes.every((s) => s.reduce((a, b) => a * b, 1) <= 1)) kind = "scalar";
-      else if (n.opType === "Div" || n.opType === "Sub") kind = "other";
+    }
+    if (n.opType === "Clip") {
+      const lo = attrNumbers(attrs.min)?.[0] ?? (typeof n.inputs[1] === "string" ? info.constants?.[n.inputs[1]]?.[0] : undefined);
+      // A clip to a range that includes negatives is a saturation (quantised exports add one
+      // after every op), and a clip of something already non-negative adds nothing.
+      const nonNegative = (j: number | undefined) => {
+        let k = j;
+        while (k !== undefined && ["view", "maxpool", "avgpool", "globalpool"].includes(nodes[k].kind)) k = nodes[k].inputs[0];
+        return k !== undefined && ["relu", "relu6"].includes(nodes[k].kind);
+      };
+      if ((lo !== undefined && lo < 0) || nonNegative(inputs[0])) kind = "scalar";
     }
     const t: TypedNode = {
       kind, op: n.opType, inputs, weights,
-      paramOnly: ONNX_CONSTANT.has(n.opType) || (!readsImage && inputs.length === 0) ||
-        (!readsImage && inputs.every((j) => nodes[j].paramOnly)),
+      paramOnly: ONNX_CONSTANT.has(n.opType) || dataIn === 0,
     };
+    // Weights may reach the op through nodes over initializers (DequantizeLinear in QDQ files).
+    const weightOf = (rank: number) => weights.find((w) => w.length >= rank) ?? paramShape(nodes, [...inputs, ...constProducers], rank);
     if (kind === "conv" || kind === "dwconv") {
       t.groups = attrNumbers(attrs.group)?.[0] ?? 1;
       t.stride = attrNumbers(attrs.strides) ?? [1, 1];
-      t.wshape = weights.find((w) => w.length >= 3);
+      t.wshape = weightOf(3);
       t.kernel = attrNumbers(attrs.kernel_shape) ?? t.wshape?.slice(2);
     }
     if (kind === "linear") {
       // Gemm may store B transposed; MatMul weights are [in, out]. Kept as [out, in].
-      const m = matrixOf(weights);
+      const m = weightOf(2);
       if (m) t.wshape = n.opType === "Gemm" && !attrNumbers(attrs.transB)?.[0] ? [m[1], m[0]] : base === "MatMul" ? [m[m.length - 1], m[m.length - 2]] : m;
     }
     nodes.push(t);

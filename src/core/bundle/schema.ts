@@ -74,7 +74,16 @@ export const ZooModelSchema = z.object({
   imagenetTop1: finite.nullable(),
   /** false: the vector is predicted from architecture and ImageNet results, not measured. */
   measured: z.boolean(),
+  /** The architecture graph this model is linked to (archi2vec), with a short summary. */
   arch: z.string().nullable(),
+  archInfo: z
+    .object({
+      depth: z.number().int().nonnegative(),
+      ops: z.record(z.string(), z.number().int().nonnegative()),
+      /** Closest architectures by archi2vec cosine, best first. */
+      nearest: z.array(z.object({ arch: z.string(), cosine: finite })).max(10),
+    })
+    .nullable(),
   prior: finite,
   vector,
   /** Measured results on historical tasks (the zoo's metric, raw). */

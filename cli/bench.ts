@@ -1,0 +1,361 @@
+/**
+ * Performance figures of the whole pipeline, measured in one run on the same real images:
+ *   npm run bench -- [--json] [--quick] [--keep]
+ * Proxy throughput (Node, page on WASM, page on WebGPU), the page's drop-to-table time against bare
+ * inference of the same images (overhead_ratio), ranking a whole zoo, transfer sizes (bundles,
+ * initial JavaScript) and the page's heap while it takes in a folder of 10,000 files. Targets are
+ * printed next to the figures, never asserted. How each figure is measured: docs/PERFORMANCE.md.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { PROXY_INPUT, preprocessInto } from "../src/core/preprocess.ts";
+import { orderByScore, rankZoo, scoreModels } from "../src/core/ranking.ts";
+import { planDataset } from "../src/core/sampling.ts";
+import { describeTask } from "../src/core/task/descriptor.ts";
+import { readCommittedBundle } from "./node/bundleFiles.ts";
+import { decodeFile } from "./node/decode.ts";
+import { listFolder } from "./node/files.ts";
+import { createProxySession, embedFiles } from "./node/proxy.ts";
+import { launchBrowser, runApp, runHarness, type AppRun, type HarnessRun } from "./node/bench/browser.ts";
+import { buildLarge, buildSample, REPO, sourceImages } from "./node/bench/datasets.ts";
+import { startPreview, startStatic, type Running } from "./node/bench/servers.ts";
+import { bundleSizes, initialJs } from "./node/bench/sizes.ts";
+
+const USAGE = "usage: npm run bench -- [--json] [--quick] [--keep]";
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      json: { type: "boolean", default: false },
+      quick: { type: "boolean", default: false },
+      keep: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+} catch (e) {
+  console.error(`error: ${(e as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (args.values.help) {
+  console.log(`${USAGE}\n  --json   one JSON object on stdout (progress goes to stderr)\n  --quick  smaller run (100 images, 2,000-file folder, fewer repetitions)\n  --keep   keep the temporary folders (datasets, builds)`);
+  process.exit(0);
+}
+const QUICK = args.values.quick;
+const SIZES = QUICK
+  ? { sample: 100, webgpu: 4, large: 2000, largeClasses: 20, scoreReps: 200 }
+  : { sample: 500, webgpu: 4, large: 10_000, largeClasses: 20, scoreReps: 1000 };
+const APP_BATCH_WASM = 8; // client.ts: 8 on WASM, 4 on WebGPU
+const NODE_BATCH = 16; // what `npm run rank` passes to embedFiles
+
+const log = (msg: string) => process.stderr.write(`[bench ${((performance.now() - T0) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
+const T0 = performance.now();
+const median = (xs: number[]) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+const quantile = (xs: number[], q: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+function machine(browserVersion: string | null) {
+  let cpuModel = cpus()[0]?.model ?? "unknown";
+  try {
+    cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpuModel;
+  } catch {
+    /* not Linux */
+  }
+  let load: number[] = [];
+  try {
+    load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+  } catch {
+    /* not Linux */
+  }
+  return {
+    cores: cpus().length,
+    memory_gb: r1(totalmem() / 2 ** 30),
+    cpu_model: cpuModel,
+    browser: browserVersion ? `Chromium ${browserVersion} (headless)` : null,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadavg_at_start: load,
+  };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "fennec-bench-"));
+const servers: Running[] = [];
+let browserRef: Awaited<ReturnType<typeof launchBrowser>> | null = null;
+const cleanup = async () => {
+  await browserRef?.browser.close().catch(() => undefined);
+  browserRef = null;
+  for (const s of servers.splice(0)) await s.stop().catch(() => undefined);
+  if (!args.values.keep) rmSync(tmp, { recursive: true, force: true });
+};
+process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+
+try {
+  // ---- datasets ------------------------------------------------------------------------------
+  const images = sourceImages();
+  const sample = buildSample(images, join(tmp, "sample"), SIZES.sample);
+  const webgpuSet = buildSample(images, join(tmp, "webgpu"), SIZES.webgpu);
+  const large = buildLarge(images, join(tmp, "large"), SIZES.large, SIZES.largeClasses);
+  log(`datasets: ${sample.files} images in ${sample.classes} classes (${r1(sample.bytes / 2 ** 20)} MB), ${large.files} files for intake (${large.method})`);
+
+  // ---- sizes ---------------------------------------------------------------------------------
+  const bundles = bundleSizes(resolve(REPO, "public/bundles"));
+  const dist = join(tmp, "dist");
+  log("vite build (into a temporary folder)");
+  const built = spawnSync("npx", ["vite", "build", "--outDir", dist, "--emptyOutDir", "--logLevel", "warn"], { cwd: REPO, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+  const js = initialJs(dist);
+
+  // ---- Node proxy ----------------------------------------------------------------------------
+  const plan = planDataset(listFolder(sample.dir));
+  const paths = plan.sample.map((s) => s.file.abs);
+  log(`Node: onnxruntime-node on ${paths.length} images, batch ${NODE_BATCH}`);
+  let t = performance.now();
+  const session = await createProxySession();
+  const nodeSessionMs = performance.now() - t;
+  t = performance.now();
+  const { embeddings, errors } = await embedFiles(session, paths, NODE_BATCH);
+  const nodeEmbedMs = performance.now() - t;
+  const nodeOk = embeddings.filter((e) => e !== null).length;
+  // Decode + preprocess alone, same images, to split the Node figure.
+  t = performance.now();
+  const plane = new Float32Array(3 * PROXY_INPUT * PROXY_INPUT);
+  let nodeDecodeMs = 0;
+  for (const p of paths) {
+    const td = performance.now();
+    const img = await decodeFile(p).catch(() => null);
+    nodeDecodeMs += performance.now() - td;
+    if (img) preprocessInto(img, plane, 0);
+  }
+  const nodePrepMs = performance.now() - t;
+  await session.release?.();
+
+  // ---- scoring -------------------------------------------------------------------------------
+  const committed = readCommittedBundle();
+  const zoo = committed.zoo(bundles.largestZoo);
+  const used = plan.sample.map((s, i) => ({ label: s.label, e: embeddings[i] })).filter((x) => x.e !== null);
+  const desc = describeTask(
+    used.map((x) => x.e!),
+    used.map((x) => x.label),
+    committed.manifest,
+  );
+  const rankTimes: number[] = [];
+  const scoreTimes: number[] = [];
+  const ids = zoo.models.map((m) => m.id);
+  const vector = rankZoo(zoo, desc).placement.vector;
+  for (let i = 0; i < SIZES.scoreReps + 50; i++) {
+    const a = performance.now();
+    rankZoo(zoo, desc);
+    const b = performance.now();
+    orderByScore(ids, scoreModels(zoo.models, vector));
+    const c = performance.now();
+    if (i >= 50) {
+      rankTimes.push(b - a);
+      scoreTimes.push(c - b);
+    }
+  }
+  log(`scoring: ${zoo.models.length} models of "${zoo.zoo}", median ${r3(median(rankTimes))} ms`);
+
+  // ---- browser -------------------------------------------------------------------------------
+  log("vite build of the bench harness; starting vite preview and the harness server");
+  const { build } = await import("vite");
+  const harnessDist = join(tmp, "harness");
+  await build({
+    configFile: false,
+    root: resolve(REPO, "cli/node/bench/harness"),
+    publicDir: false,
+    logLevel: "warn",
+    worker: { format: "es" },
+    optimizeDeps: { exclude: ["onnxruntime-web"] },
+    build: { outDir: harnessDist, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 100_000 },
+  });
+  const preview = await startPreview(REPO, dist);
+  servers.push(preview);
+  const harness = await startStatic(harnessDist, { "/models/": resolve(REPO, "public/models") });
+  servers.push(harness);
+  browserRef = await launchBrowser();
+  const { browser, version: browserVersion } = browserRef;
+
+  log(`page, WASM: ${sample.files} images (cold page: worker, model and session start included)`);
+  const wasm: AppRun = await runApp(browser, preview.url, "wasm", sample.dir, { timeoutMs: 300_000 });
+  if (wasm.errors.length) log(`page errors: ${wasm.errors.join(" | ")}`);
+  log(`  ${wasm.embedded} embedded, loop ${r1(wasm.embedLoopMs / 1000)} s, drop→table ${r1(wasm.dropToTableMs / 1000)} s`);
+
+  log(`harness: bare onnxruntime-web inference, ${wasm.sampled || sample.files} tensors in batches of ${APP_BATCH_WASM}, then decode/preprocess/inference split`);
+  const bench: HarnessRun = await runHarness(browser, harness.url, sample.dir, { count: wasm.embedded || sample.files, batch: APP_BATCH_WASM, pipeline: true });
+  log(`  bare ${r1((bench.bare?.totalMs ?? NaN) / 1000)} s; split total ${r1((bench.pipeline?.totalMs ?? NaN) / 1000)} s`);
+
+  log(`page, WebGPU (SwiftShader): ${webgpuSet.files} images`);
+  let webgpu: AppRun | null = null;
+  let webgpuError: string | null = null;
+  try {
+    webgpu = await runApp(browser, preview.url, "webgpu", webgpuSet.dir, { timeoutMs: 180_000 });
+    if (webgpu.errors.length) webgpuError = webgpu.errors.join(" | ");
+  } catch (e) {
+    webgpuError = (e as Error).message.split("\n")[0];
+  }
+
+  log(`page, WASM: intake of a ${large.files}-file folder, heap sampled every 200 ms`);
+  const big = await runApp(browser, preview.url, "wasm", large.dir, { timeoutMs: 300_000, heap: true });
+
+  await cleanup();
+
+  // ---- figures -------------------------------------------------------------------------------
+  const ips = (n: number, ms: number) => (ms > 0 && n > 0 ? r2((n / ms) * 1000) : null);
+  const nodeIps = ips(nodeOk, nodeEmbedMs);
+  const wasmIps = ips(wasm.embedded, wasm.embedLoopMs);
+  const webgpuIps = webgpu && !webgpuError ? ips(webgpu.embedded, webgpu.embedLoopMs) : null;
+  const bareMs = bench.bare?.totalMs ?? NaN;
+  const overhead = wasm.dropToTableMs / bareMs;
+  const overheadWarm = (wasm.dropToTableMs - wasm.initMs) / bareMs;
+  const threads = wasm.crossOriginIsolated ? Math.max(1, Math.min(wasm.workers[0]?.hardwareConcurrency ?? 1, 4)) : 1;
+  const split = bench.pipeline;
+  const perImg = (ms: number | undefined) => (split && split.images ? r2((ms ?? 0) / split.images) : null);
+  const MB = 2 ** 20;
+  const targets = [
+    { figure: "page WASM / Node throughput", target: "≥ 0.5", value: nodeIps && wasmIps ? r2(wasmIps / nodeIps) : null, met: !!(nodeIps && wasmIps && wasmIps / nodeIps >= 0.5) },
+    { figure: "overhead_ratio", target: "≤ 1.3", value: r2(overhead), met: overhead <= 1.3 },
+    { figure: "score_all_ms", target: "< 5 ms", value: r3(median(rankTimes)), met: median(rankTimes) < 5 },
+    { figure: "largest bundle, gzipped", target: "≤ 1.5 MB (1,500,000 B)", value: Math.max(...Object.values(bundles.zoos)), met: Object.values(bundles.zoos).every((b) => b <= 1_500_000) },
+    { figure: "initial_js_gz_bytes", target: "≤ 300 KB (300,000 B)", value: js.gzBytes, met: js.gzBytes <= 300_000 },
+    { figure: "heap_growth_mb_10k", target: "< 200 MB", value: big.heap ? r1(big.heap.growthMb) : null, met: !!big.heap && big.heap.growthMb < 200 },
+  ];
+  const result: Result = {
+    bench: "fennec-web",
+    mode: QUICK ? "quick" : "full",
+    date: new Date().toISOString(),
+    machine: machine(browserVersion),
+    dataset: { images: sample.files, classes: sample.classes, mb: r1(sample.bytes / MB), per_task: sample.tasks, source: "../shared/data/images (seeded sample, seed 1)" },
+    proxy_images_per_s: { node: nodeIps, wasm: wasmIps, webgpu: webgpuIps },
+    proxy: {
+      node: { images: nodeOk, failed: errors.length, batch: NODE_BATCH, embed_ms: r1(nodeEmbedMs), session_ms: r1(nodeSessionMs), decode_ms_per_image: r2(nodeDecodeMs / paths.length), decode_preprocess_ms_per_image: r2(nodePrepMs / paths.length) },
+      wasm: {
+        images: wasm.embedded,
+        failed: wasm.failed,
+        batch: APP_BATCH_WASM,
+        embed_loop_ms: r1(wasm.embedLoopMs),
+        init_ms: r1(wasm.initMs),
+        batch_ms_median: r1(median(wasm.batchMs.slice(1))),
+        first_batch_ms: r1(wasm.batchMs[0] ?? NaN),
+        cross_origin_isolated: wasm.crossOriginIsolated,
+        threads,
+        pthread_workers_seen: wasm.pthreadWorkers,
+      },
+      webgpu: webgpu
+        ? { images: webgpu.embedded, backend: webgpu.backend, batch: 4, embed_loop_ms: r1(webgpu.embedLoopMs), init_ms: r1(webgpu.initMs), batch_ms: webgpu.batchMs.map(r1), adapter: "SwiftShader (software)", error: webgpuError }
+        : { error: webgpuError },
+    },
+    cross_origin_isolated: wasm.crossOriginIsolated,
+    wasm_threads: threads,
+    drop_to_table_ms_500: r1(wasm.dropToTableMs),
+    change_to_rows_ms_500: r1(wasm.changeToRowsMs),
+    bare_inference_ms_500: r1(bareMs),
+    overhead_ratio: r2(overhead),
+    overhead_ratio_warm: r2(overheadWarm),
+    harness: {
+      cross_origin_isolated: bench.crossOriginIsolated,
+      threads: bench.threads,
+      pthread_workers_seen: bench.pthreadWorkers,
+      model_fetch_ms: r1(bench.fetchMs),
+      session_create_ms: r1(bench.sessionMs),
+      bare: bench.bare && { ...bench.bare, totalMs: r1(bench.bare.totalMs), firstBatchMs: r1(bench.bare.firstBatchMs), ms_per_image: r2(bench.bare.totalMs / bench.bare.images) },
+    },
+    page_pipeline_ms_per_image: split && {
+      decode: perImg(split.decodeMs),
+      preprocess: perImg(split.preprocessMs),
+      inference: perImg(split.inferMs),
+      harness_total: perImg(split.totalMs),
+      app_loop: r2(wasm.embedLoopMs / Math.max(1, wasm.embedded)),
+      app_init_amortised: r2(wasm.initMs / Math.max(1, wasm.embedded)),
+      app_after_embedding: r2((wasm.dropToTableMs - wasm.embedMs) / Math.max(1, wasm.embedded)),
+    },
+    score_all_ms: r3(median(rankTimes)),
+    scoring: { zoo: zoo.zoo, models: zoo.models.length, reps: rankTimes.length, rank_zoo_median_ms: r3(median(rankTimes)), rank_zoo_p90_ms: r3(quantile(rankTimes, 0.9)), dot_and_sort_median_ms: r3(median(scoreTimes)) },
+    bundle_gz_bytes: bundles.zoos,
+    bundle_raw_bytes: bundles.zoosRaw,
+    manifest_gz_bytes: bundles.manifestGz,
+    initial_js_gz_bytes: js.gzBytes,
+    initial_js: js.files,
+    lazy_assets: js.lazy,
+    heap_growth_mb_10k: big.heap ? r1(big.heap.growthMb) : null,
+    intake_10k: {
+      files: large.files,
+      classes: large.classes,
+      listed: big.listed,
+      sampled: big.sampled,
+      embedded: big.embedded,
+      drop_to_table_ms: r1(big.dropToTableMs),
+      heap_baseline_mb: big.heap && r1(big.heap.baselineMb),
+      heap_peak_mb: big.heap && r1(big.heap.peakMb),
+      renderer_rss_growth_mb: big.heap && r1(big.heap.rssGrowthMb),
+      samples: big.heap?.samples,
+    },
+    targets,
+    page_errors: [...wasm.errors, ...big.errors],
+    total_s: r1((performance.now() - T0) / 1000),
+  };
+  if (args.values.json) console.log(JSON.stringify(result, null, 2));
+  else printTable(result);
+} catch (e) {
+  await cleanup();
+  console.error(`bench failed: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+}
+
+type Result = Record<string, unknown> & {
+  machine: ReturnType<typeof machine>;
+  targets: { figure: string; target: string; value: number | null; met: boolean }[];
+};
+
+function printTable(r: Result): void {
+  const x = r as unknown as {
+    mode: string;
+    dataset: { images: number; classes: number };
+    proxy_images_per_s: { node: number | null; wasm: number | null; webgpu: number | null };
+    proxy: { wasm: { threads: number; cross_origin_isolated: boolean; init_ms: number }; webgpu: { images?: number; error?: string | null } };
+    drop_to_table_ms_500: number;
+    bare_inference_ms_500: number;
+    overhead_ratio: number;
+    overhead_ratio_warm: number;
+    page_pipeline_ms_per_image: Record<string, number | null> | null;
+    score_all_ms: number;
+    scoring: { zoo: string; models: number };
+    bundle_gz_bytes: Record<string, number>;
+    initial_js_gz_bytes: number;
+    heap_growth_mb_10k: number | null;
+    intake_10k: { files: number; renderer_rss_growth_mb: number | null; drop_to_table_ms: number };
+    total_s: number;
+  };
+  const m = r.machine;
+  const mark = (name: string) => {
+    const t = r.targets.find((t) => t.figure === name);
+    return t ? `${t.met ? "met   " : "MISSED"} (target ${t.target})` : "";
+  };
+  const rows: [string, string, string][] = [
+    ["proxy, Node (onnxruntime-node)", `${x.proxy_images_per_s.node} img/s`, ""],
+    ["proxy, page WASM", `${x.proxy_images_per_s.wasm} img/s (${x.proxy.wasm.threads} threads, isolated: ${x.proxy.wasm.cross_origin_isolated})`, mark("page WASM / Node throughput")],
+    ["proxy, page WebGPU (SwiftShader)", x.proxy_images_per_s.webgpu === null ? `n/a (${x.proxy.webgpu.error ?? "no result"})` : `${x.proxy_images_per_s.webgpu} img/s (${x.proxy.webgpu.images} images)`, ""],
+    [`drop → table, ${x.dataset.images} images (WASM)`, `${(x.drop_to_table_ms_500 / 1000).toFixed(1)} s (session start ${(x.proxy.wasm.init_ms / 1000).toFixed(1)} s)`, ""],
+    ["bare inference, same count and batch", `${(x.bare_inference_ms_500 / 1000).toFixed(1)} s`, ""],
+    ["overhead_ratio (cold / warm session)", `${x.overhead_ratio} / ${x.overhead_ratio_warm}`, mark("overhead_ratio")],
+    ...(x.page_pipeline_ms_per_image
+      ? ([["page ms per image: decode / preprocess / inference", `${x.page_pipeline_ms_per_image.decode} / ${x.page_pipeline_ms_per_image.preprocess} / ${x.page_pipeline_ms_per_image.inference}`, ""]] as [string, string, string][])
+      : []),
+    [`rank whole zoo (${x.scoring.zoo}, ${x.scoring.models} models)`, `${x.score_all_ms} ms median`, mark("score_all_ms")],
+    ...Object.entries(x.bundle_gz_bytes).map(([id, b]) => [`bundle ${id}, gzipped`, `${(b / 1000).toFixed(1)} KB`, mark("largest bundle, gzipped")] as [string, string, string]),
+    ["initial JavaScript, gzipped", `${(x.initial_js_gz_bytes / 1000).toFixed(1)} KB`, mark("initial_js_gz_bytes")],
+    [`heap growth, ${x.intake_10k.files}-file folder`, `${x.heap_growth_mb_10k} MB (renderer RSS +${x.intake_10k.renderer_rss_growth_mb} MB; table after ${(x.intake_10k.drop_to_table_ms / 1000).toFixed(1)} s)`, mark("heap_growth_mb_10k")],
+  ];
+  const w0 = Math.max(...rows.map((row) => row[0].length));
+  const w1 = Math.max(...rows.map((row) => row[1].length));
+  console.log(`Fennec Web bench (${x.mode}): ${m.cpu_model}, ${m.cores} cores, ${m.memory_gb} GB, ${m.browser}, Node ${m.node}\n`);
+  for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+  console.log(`\n${x.total_s} s in all. Figures vary with machine load; compare ratios within one run.`);
+}

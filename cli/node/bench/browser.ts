@@ -1,0 +1,279 @@
+/**
+ * Headless Chromium runs for the bench: the built app picking a folder (WASM or WebGPU), the
+ * bench harness (bare inference and the decode / preprocess / inference split), and the heap
+ * sampled while a large folder is taken in. Launch arguments are playwright.config.ts's.
+ */
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "@playwright/test";
+import config from "../../../playwright.config.ts";
+import { chromiumPath } from "../../../e2e/browser.ts";
+import { rendererRssMb } from "./servers.ts";
+
+export function launchArgs(): string[] {
+  const args = (config.use?.launchOptions?.args ?? []) as string[];
+  return [...args, "--enable-precise-memory-info"];
+}
+
+export async function launchBrowser(): Promise<{ browser: Browser; version: string; executablePath: string }> {
+  const executablePath = (config.use?.launchOptions?.executablePath as string | undefined) ?? chromiumPath();
+  if (!executablePath) throw new Error("no Chromium found: set CHROMIUM_PATH or install Debian's chromium (/usr/bin/chromium)");
+  const browser = await chromium.launch({ executablePath, args: launchArgs(), headless: true });
+  return { browser, version: browser.version(), executablePath };
+}
+
+interface FennecState {
+  phase: string;
+  errors: string[];
+  backend: string | null;
+  listed: number;
+  plan: { sample: unknown[] } | null;
+  progress: { done: number; total: number; failed: number; elapsedMs: number } | null;
+  timings: { embedMs: number; dropToTableMs: number } | null;
+  embedded: unknown[];
+}
+type Win = { __FENNEC__: { getState(): FennecState }; __BENCH__: BenchProbe };
+interface BenchProbe {
+  tChange: number;
+  tTable: number;
+  progress: { done: number; elapsedMs: number; at: number }[];
+  heap: { at: number; used: number }[];
+}
+
+export interface AppRun {
+  backend: string | null;
+  crossOriginIsolated: boolean;
+  listed: number;
+  sampled: number;
+  embedded: number;
+  failed: number;
+  /** the app's own figure: ingest() start → phase "ranked" (timings.dropToTableMs) */
+  dropToTableMs: number;
+  /** measured in the page: the input's change event → first rank-row in the DOM */
+  changeToRowsMs: number;
+  /** the app's timings.embedMs: worker + session start (first run) and the batches */
+  embedMs: number;
+  /** the batches only (the last progress report's elapsedMs, counted after the session is ready) */
+  embedLoopMs: number;
+  /** embedMs − embedLoopMs: worker start, model fetch, session creation */
+  initMs: number;
+  /** ms per batch as reported by progress (first batch includes one-off kernel set-up) */
+  batchMs: number[];
+  workers: { url: string; crossOriginIsolated?: boolean; hardwareConcurrency?: number }[];
+  pthreadWorkers: number;
+  errors: string[];
+}
+
+async function waitPhase(page: Page, phases: string[], timeoutMs: number): Promise<void> {
+  await page.waitForFunction(
+    (want) => {
+      const s = (globalThis as unknown as Win).__FENNEC__?.getState();
+      return !!s && (want.includes(s.phase) || (s.errors.length > 0 && s.phase === "ready"));
+    },
+    phases,
+    { timeout: timeoutMs, polling: 100 },
+  );
+}
+
+/** Counts onnxruntime's WebAssembly thread workers (Emscripten names them "em-pthread") among
+ * the browser's targets. */
+async function pthreadCount(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = (await cdp.send("Target.getTargets")) as { targetInfos: { type: string; title: string; url: string }[] };
+    return targetInfos.filter((t) => t.type === "worker" && /pthread/i.test(`${t.title} ${t.url}`)).length;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Installed as source text: tsx would wrap named functions inside an evaluate() callback with
+ * a helper (__name) that does not exist in the page. */
+const PROBE = `(() => {
+  const probe = { tChange: 0, tTable: 0, progress: [], heap: [] };
+  globalThis.__BENCH__ = probe;
+  // Capture phase on window: runs before React's delegated onChange handler.
+  window.addEventListener("change", () => { if (!probe.tChange) probe.tChange = performance.now(); }, true);
+  new MutationObserver(() => {
+    if (!probe.tTable && document.querySelector('[data-testid="rank-row"]')) probe.tTable = performance.now();
+  }).observe(document.body, { childList: true, subtree: true });
+  let last = -1;
+  setInterval(() => {
+    const p = globalThis.__FENNEC__.getState().progress;
+    if (p && p.done !== last) {
+      last = p.done;
+      probe.progress.push({ done: p.done, elapsedMs: p.elapsedMs, at: performance.now() });
+    }
+  }, 5);
+})()`;
+
+async function installProbe(page: Page): Promise<void> {
+  await page.evaluate(PROBE);
+}
+
+export interface HeapTrace {
+  baselineMb: number;
+  peakMb: number;
+  growthMb: number;
+  rssBaselineMb: number;
+  rssPeakMb: number;
+  rssGrowthMb: number;
+  samples: number;
+}
+
+/**
+ * Opens the app on `?backend=…`, picks `folder` through the dataset input and waits for the
+ * table. With `heap`, samples the page's JS heap (CDP Performance.getMetrics JSHeapUsedSize,
+ * after a forced GC for the baseline) and the renderer processes' RSS every 200 ms.
+ */
+export async function runApp(
+  browser: Browser,
+  baseUrl: string,
+  backend: "wasm" | "webgpu",
+  folder: string,
+  opts: { timeoutMs: number; heap?: boolean },
+): Promise<AppRun & { heap?: HeapTrace }> {
+  const context: BrowserContext = await browser.newContext();
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on("pageerror", (e) => consoleErrors.push(e.message));
+  let cdp: CDPSession | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    await page.goto(`${baseUrl}/?backend=${backend}`);
+    await waitPhase(page, ["ready"], 60_000);
+    await installProbe(page);
+    const coi = await page.evaluate(() => self.crossOriginIsolated);
+
+    let heap: HeapTrace | undefined;
+    const heapSamples: number[] = [];
+    const rssSamples: number[] = [];
+    let sampling: Promise<void> = Promise.resolve();
+    if (opts.heap) {
+      cdp = await context.newCDPSession(page);
+      await cdp.send("Performance.enable");
+      await cdp.send("HeapProfiler.enable");
+      await cdp.send("HeapProfiler.collectGarbage");
+      const sample = async () => {
+        const { metrics } = (await cdp!.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
+        heapSamples.push((metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0) / 2 ** 20);
+        rssSamples.push(rendererRssMb());
+      };
+      await sample();
+      await new Promise((r) => setTimeout(r, 200));
+      await sample();
+      const baseHeap = Math.min(...heapSamples);
+      const baseRss = Math.min(...rssSamples);
+      heapSamples.length = 0;
+      rssSamples.length = 0;
+      timer = setInterval(() => {
+        sampling = sampling.then(sample).catch(() => undefined);
+      }, 200);
+      heap = { baselineMb: baseHeap, peakMb: 0, growthMb: 0, rssBaselineMb: baseRss, rssPeakMb: 0, rssGrowthMb: 0, samples: 0 };
+    }
+
+    await page.getByTestId("dataset-input").setInputFiles(folder);
+    await waitPhase(page, ["ranked"], opts.timeoutMs);
+    await page.waitForFunction(() => (globalThis as unknown as Win).__BENCH__.tTable > 0, undefined, { timeout: 30_000, polling: 50 }).catch(() => undefined);
+
+    if (timer) {
+      clearInterval(timer);
+      await sampling;
+      heap!.peakMb = Math.max(...heapSamples);
+      heap!.rssPeakMb = Math.max(...rssSamples);
+      heap!.growthMb = heap!.peakMb - heap!.baselineMb;
+      heap!.rssGrowthMb = heap!.rssPeakMb - heap!.rssBaselineMb;
+      heap!.samples = heapSamples.length;
+    }
+
+    const s = await page.evaluate(() => {
+      const w = globalThis as unknown as Win;
+      const st = w.__FENNEC__.getState();
+      return {
+        phase: st.phase,
+        errors: st.errors,
+        backend: st.backend,
+        listed: st.listed,
+        sampled: st.plan?.sample.length ?? 0,
+        embedded: st.embedded.length,
+        failed: st.progress?.failed ?? 0,
+        progress: st.progress,
+        timings: st.timings,
+        probe: { tChange: w.__BENCH__.tChange, tTable: w.__BENCH__.tTable, progress: w.__BENCH__.progress },
+      };
+    });
+    const workers = [];
+    for (const w of page.workers()) {
+      const info = await w
+        .evaluate(() => ({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency }))
+        .catch(() => ({}));
+      workers.push({ url: w.url().replace(baseUrl, ""), ...info });
+    }
+    const pthreadWorkers = await pthreadCount(browser).catch(() => -1);
+    const prog = s.probe.progress.filter((p) => p.done > 0);
+    const batchMs = prog.map((p, i) => p.elapsedMs - (i ? prog[i - 1].elapsedMs : 0));
+    const embedLoopMs = s.progress?.elapsedMs ?? 0;
+    return {
+      backend: s.backend,
+      crossOriginIsolated: coi,
+      listed: s.listed,
+      sampled: s.sampled,
+      embedded: s.embedded,
+      failed: s.failed,
+      dropToTableMs: s.timings?.dropToTableMs ?? NaN,
+      changeToRowsMs: s.probe.tTable && s.probe.tChange ? s.probe.tTable - s.probe.tChange : NaN,
+      embedMs: s.timings?.embedMs ?? NaN,
+      embedLoopMs,
+      initMs: (s.timings?.embedMs ?? NaN) - embedLoopMs,
+      batchMs,
+      workers,
+      pthreadWorkers,
+      errors: [...s.errors, ...consoleErrors],
+      heap,
+    };
+  } finally {
+    if (timer) clearInterval(timer);
+    await cdp?.detach().catch(() => undefined);
+    await context.close();
+  }
+}
+
+export interface HarnessRun {
+  crossOriginIsolated: boolean;
+  threads: number;
+  pthreadWorkers: number;
+  fetchMs: number;
+  sessionMs: number;
+  bare: { images: number; batches: number; totalMs: number; firstBatchMs: number } | null;
+  pipeline: { images: number; failed: number; decodeMs: number; preprocessMs: number; inferMs: number; totalMs: number } | null;
+}
+
+/** The harness page: bare inference on `count` ready-made tensors in batches of `batch`, then
+ * (optionally) the app's decode → preprocess → inference on the folder's sample. */
+export async function runHarness(
+  browser: Browser,
+  url: string,
+  folder: string,
+  opts: { count: number; batch: number; pipeline: boolean },
+): Promise<HarnessRun> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${url}/index.html`);
+    await page.waitForFunction(() => "__HARNESS__" in globalThis);
+    type H = {
+      init(u: string): Promise<{ crossOriginIsolated: boolean; threads: number; fetchMs: number; sessionMs: number }>;
+      bare(c: number, b: number): Promise<HarnessRun["bare"]>;
+      pipeline(b: number): Promise<HarnessRun["pipeline"]>;
+    };
+    const init = await page.evaluate(() => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.init("/models/mobilenetv2-fp32.onnx"));
+    const bare = await page.evaluate(([c, b]) => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.bare(c, b), [opts.count, opts.batch] as const);
+    let pipeline: HarnessRun["pipeline"] = null;
+    if (opts.pipeline) {
+      await page.locator("#files").setInputFiles(folder);
+      pipeline = await page.evaluate((b) => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.pipeline(b), opts.batch);
+    }
+    const pthreadWorkers = await pthreadCount(browser).catch(() => -1);
+    return { ...init, pthreadWorkers, bare, pipeline };
+  } finally {
+    await context.close();
+  }
+}

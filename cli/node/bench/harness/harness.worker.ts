@@ -1,0 +1,126 @@
+/**
+ * Bench harness worker: the proxy session created exactly as src/worker/embed.worker.ts creates it
+ * (same onnxruntime-web import, thread count rule and session options), and three measurements:
+ * init, bare inference on ready-made tensors, and the app's decode → preprocess → inference split.
+ */
+import * as ort from "onnxruntime-web";
+import { PROXY_INPUT, preprocessInto } from "../../../../src/core/preprocess.ts";
+import { decodeImage } from "../../../../src/worker/decode.ts";
+
+const PLANE = 3 * PROXY_INPUT * PROXY_INPUT;
+
+export type HarnessRequest =
+  | { type: "init"; modelUrl: string }
+  | { type: "bare"; count: number; batch: number }
+  | { type: "pipeline"; files: File[]; batch: number };
+
+export interface InitReply {
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+  threads: number;
+  fetchMs: number;
+  sessionMs: number;
+}
+export interface BareReply {
+  images: number;
+  batches: number;
+  totalMs: number;
+  firstBatchMs: number;
+}
+export interface PipelineReply {
+  images: number;
+  failed: number;
+  decodeMs: number;
+  preprocessMs: number;
+  inferMs: number;
+  totalMs: number;
+}
+export type HarnessReply = InitReply | BareReply | PipelineReply;
+
+let session: ort.InferenceSession | null = null;
+
+/** Deterministic values in about [-2, 2], the range of ImageNet-normalised pixels. */
+function fill(buf: Float32Array, seed: number): void {
+  let s = seed >>> 0;
+  for (let i = 0; i < buf.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    buf[i] = (s / 4294967296) * 4 - 2;
+  }
+}
+
+async function run(input: Float32Array, n: number): Promise<void> {
+  const tensor = new ort.Tensor("float32", input.subarray(0, n * PLANE), [n, 3, PROXY_INPUT, PROXY_INPUT]);
+  const out = await session!.run({ input: tensor }, ["embedding"]);
+  await out.embedding.getData();
+  tensor.dispose();
+  out.embedding.dispose();
+}
+
+async function handle(req: HarnessRequest): Promise<HarnessReply> {
+  if (req.type === "init") {
+    ort.env.logLevel = "error";
+    // The app's rule (embed.worker.ts): up to 4 threads, and only when cross-origin isolated.
+    const threads = self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency ?? 1, 4)) : 1;
+    ort.env.wasm.numThreads = threads;
+    const t0 = performance.now();
+    const bytes = new Uint8Array(await (await fetch(req.modelUrl)).arrayBuffer());
+    const t1 = performance.now();
+    session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
+    const t2 = performance.now();
+    return { crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, threads, fetchMs: t1 - t0, sessionMs: t2 - t1 };
+  }
+  if (!session) throw new Error("init first");
+  if (req.type === "bare") {
+    const batches = Math.ceil(req.count / req.batch);
+    const inputs = Array.from({ length: Math.min(batches, 4) }, (_, i) => {
+      const b = new Float32Array(req.batch * PLANE);
+      fill(b, i + 1);
+      return b;
+    });
+    let firstBatchMs = 0;
+    const t0 = performance.now();
+    for (let b = 0; b < batches; b++) {
+      const n = Math.min(req.batch, req.count - b * req.batch);
+      const tb = performance.now();
+      await run(inputs[b % inputs.length], n);
+      if (b === 0) firstBatchMs = performance.now() - tb;
+    }
+    return { images: req.count, batches, totalMs: performance.now() - t0, firstBatchMs };
+  }
+  let decodeMs = 0, preprocessMs = 0, inferMs = 0, failed = 0, images = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < req.files.length; i += req.batch) {
+    const items = req.files.slice(i, i + req.batch);
+    const input = new Float32Array(items.length * PLANE); // allocated per batch, as the app does
+    let ok = 0;
+    for (const file of items) {
+      const ta = performance.now();
+      try {
+        const img = await decodeImage(file);
+        const tb = performance.now();
+        preprocessInto(img, input, ok * PLANE);
+        preprocessMs += performance.now() - tb;
+        decodeMs += tb - ta;
+        ok++;
+      } catch {
+        failed++;
+      }
+    }
+    if (ok) {
+      const tc = performance.now();
+      await run(input, ok);
+      inferMs += performance.now() - tc;
+      images += ok;
+    }
+  }
+  return { images, failed, decodeMs, preprocessMs, inferMs, totalMs: performance.now() - t0 };
+}
+
+self.onmessage = async (e: MessageEvent<{ id: number; req: HarnessRequest }>) => {
+  const { id, req } = e.data;
+  try {
+    self.postMessage({ id, ok: true, result: await handle(req) });
+  } catch (err) {
+    self.postMessage({ id, ok: false, error: (err as Error).message ?? String(err) });
+  }
+};

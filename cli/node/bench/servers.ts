@@ -1,0 +1,159 @@
+/**
+ * Processes and servers the bench starts and stops itself: the app's `vite preview` (spawned in
+ * its own process group so that ending it ends only what it started) and a small static server
+ * with cross-origin isolation headers for the bench harness page.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { extname, join, normalize, resolve } from "node:path";
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createNetServer();
+    srv.unref();
+    srv.on("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs: number, child?: ChildProcess): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child && child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} before answering ${url}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no answer from ${url} after ${timeoutMs} ms`);
+}
+
+export interface Running {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `npx vite preview --port <port> --strictPort --outDir <outDir>` in the repository, until stop(). */
+export async function startPreview(repo: string, outDir: string): Promise<Running & { log: () => string }> {
+  const port = await freePort();
+  let log = "";
+  const child = spawn("npx", ["vite", "preview", "--port", String(port), "--strictPort", "--outDir", outDir, "--host", "127.0.0.1"], {
+    cwd: repo,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const done = new Promise((r) => child.once("exit", r));
+    try {
+      process.kill(-child.pid, "SIGTERM"); // its own process group: npx and the vite it started
+    } catch {
+      /* already gone */
+    }
+    await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(url, 60_000, child);
+  } catch (e) {
+    await stop();
+    throw new Error(`vite preview did not start: ${(e as Error).message}\n${log}`);
+  }
+  return { url, stop, log: () => log };
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".onnx": "application/octet-stream",
+  ".css": "text/css",
+};
+
+/** Serves `root` (and `mounts`: URL prefix → folder) with COOP/COEP, so the page can be
+ * cross-origin isolated and onnxruntime-web can use WASM threads, as under `vite preview`. */
+export async function startStatic(root: string, mounts: Record<string, string> = {}): Promise<Running> {
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    let base = root;
+    let rel = path;
+    for (const [prefix, dir] of Object.entries(mounts)) {
+      if (path.startsWith(prefix)) {
+        base = dir;
+        rel = path.slice(prefix.length - 1);
+        break;
+      }
+    }
+    let file = resolve(base, "." + normalize(rel));
+    if (!file.startsWith(resolve(base))) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
+      "Content-Length": statSync(file).size,
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Cross-Origin-Embedder-Policy": "require-corp",
+      "Cache-Control": "no-store",
+    });
+    createReadStream(file).pipe(res);
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Resident memory (MB) of every Chromium renderer process below this Node process: the page,
+ * its workers and their WebAssembly memory live there. */
+export function rendererRssMb(): number {
+  const parent = new Map<number, number>();
+  const isRenderer = new Map<number, boolean>();
+  const rss = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const pid = Number(name);
+      parent.set(pid, Number(fields[1]));
+      rss.set(pid, (Number(fields[21]) * 4096) / 2 ** 20);
+      isRenderer.set(pid, readFileSync(`/proc/${name}/cmdline`, "utf8").includes("--type=renderer"));
+    } catch {
+      /* process ended while we looked */
+    }
+  }
+  const mine = (pid: number) => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, r] of isRenderer) if (r && mine(pid)) total += rss.get(pid) ?? 0;
+  return total;
+}
