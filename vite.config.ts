@@ -1,5 +1,9 @@
 import { defineConfig, type Plugin } from "vitest/config";
 import react from "@vitejs/plugin-react";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { transformWithOxc, type ResolvedConfig } from "vite";
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 const isolation = {
@@ -27,8 +31,51 @@ const csp: Plugin = {
   transformIndexHtml: () => [{ tag: "meta", attrs: { "http-equiv": "Content-Security-Policy", content: CONTENT_SECURITY_POLICY }, injectTo: "head-prepend" }],
 };
 
+/** Every file under `dir`, relative and "/"-separated. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"));
+}
+
+/** Emits dist/sw.js (src/sw.ts) with the build's file list and a version hashed from their
+ * contents: a new build, or a new model or bundle under the same name, installs a new cache. */
+function serviceWorker(): Plugin {
+  let config: ResolvedConfig;
+  return {
+    name: "fennec-sw",
+    apply: "build",
+    enforce: "post",
+    configResolved(c) {
+      config = c;
+    },
+    async generateBundle(_options, bundle) {
+      const hash = createHash("sha256");
+      const files: string[] = [];
+      for (const [name, out] of Object.entries(bundle).sort(([a], [b]) => (a < b ? -1 : 1))) {
+        files.push(name);
+        hash.update(name).update(out.type === "chunk" ? out.code : typeof out.source === "string" ? out.source : Buffer.from(out.source));
+      }
+      if (config.publicDir) {
+        for (const name of filesUnder(config.publicDir).sort()) {
+          if (name.endsWith(".md") || name === "sw.js") continue;
+          files.push(name);
+          hash.update(name).update(readFileSync(join(config.publicDir, name)));
+        }
+      }
+      const source = readFileSync(resolve(config.root, "src/sw.ts"), "utf8");
+      const { code } = await transformWithOxc(source, "sw.ts", { lang: "ts" });
+      const js = code
+        .replace(/^export\s*\{\s*\};?\s*$/m, "")
+        .replaceAll("__PRECACHE__", JSON.stringify(files))
+        .replaceAll("__VERSION__", JSON.stringify(hash.digest("hex").slice(0, 16)));
+      this.emitFile({ type: "asset", fileName: "sw.js", source: js });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), csp],
+  plugins: [react(), csp, serviceWorker()],
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: "es" },

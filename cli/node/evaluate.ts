@@ -277,7 +277,15 @@ export function rankWithWeights(zoo: Zoo, weights: Record<string, number>, alpha
 
 /** Tasks whose records look like failed runs: the median result is at most twice chance
  * (1/classes, in the metric's units). Found from the records alone, never from held-out scores. */
-export function degenerateTasks(zooId: string): { task: string; nModels: number; median: number; chance: number; atChance: number }[] {
+export function degenerateTasks(zooId: string): {
+  task: string;
+  nModels: number;
+  median: number;
+  chance: number;
+  atChance: number;
+  /** The models above twice chance, with their standardised result on the task. */
+  above: { model: string; value: number; z: number }[];
+}[] {
   const def = ZOO_DEFINITIONS.find((d) => d.id === zooId)!;
   const full = pivotRecords(zooRecords(def));
   const scale = full.values.flat().some((v) => v > 1.5) ? 100 : 1;
@@ -288,7 +296,14 @@ export function degenerateTasks(zooId: string): { task: string; nModels: number;
     const col = full.values.map((r) => r[t]).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
     const median = col.length % 2 ? col[(col.length - 1) / 2] : (col[col.length / 2 - 1] + col[col.length / 2]) / 2;
     const chance = scale / classes;
-    if (median <= 2 * chance) out.push({ task: full.tasks[t], nModels: col.length, median, chance, atChance: col.filter((v) => v <= 2 * chance).length });
+    if (median > 2 * chance) continue;
+    const mu = col.reduce((a, b) => a + b, 0) / col.length;
+    const sd = Math.sqrt(col.reduce((a, b) => a + (b - mu) ** 2, 0) / col.length) || 1;
+    const above = full.models
+      .map((model, m) => ({ model, value: full.values[m][t], z: (full.values[m][t] - mu) / sd }))
+      .filter((x) => x.value > 2 * chance)
+      .sort((a, b) => b.value - a.value);
+    out.push({ task: full.tasks[t], nModels: col.length, median, chance, atChance: col.filter((v) => v <= 2 * chance).length, above });
   }
   return out;
 }
@@ -362,6 +377,8 @@ export interface TaskResult {
   method: Summary;
   prior: Summary;
   random: Summary;
+  /** The truly best model and the first model of each ranking (measured models only). */
+  top1: { best: string; method: string; prior: string };
   /** On the models with a defined ImageNet top-1 (null where fewer than 3 of them are measured). */
   imagenet: { n: number; imagenet: Summary; method: Summary; prior: Summary } | null;
 }
@@ -398,6 +415,8 @@ export interface EvalOptions {
 }
 
 const TIE = 0.005;
+/** α for the sweeps of k, τ and the descriptor when a zoo ships with α = 0 (the image mix off). */
+export const ABLATION_ALPHA = 0.5;
 
 function evaluateZoo(folds: Fold[], def: ZooDefinition, randomN: number): ZooResult {
   const top1 = imagenetTop1(def.id);
@@ -424,6 +443,11 @@ function evaluateZoo(folds: Fold[], def: ZooDefinition, randomN: number): ZooRes
       weights: placement.weights.map((w) => ({ task: w.task, weight: w.weight })),
       method: strip(scoreRanking(ranking, f.truth)),
       prior: strip(scoreRanking(prior, f.truth)),
+      top1: {
+        best: [...f.truth].filter(([m]) => f.built.models.some((z) => z.id === m)).sort((a, b) => b[1] - a[1])[0][0],
+        method: ranking.find((r) => f.truth.has(r.model))!.model,
+        prior: prior.find((r) => f.truth.has(r.model))!.model,
+      },
       random: strip(randomBaseline(new Map([...f.truth].filter(([m]) => f.built.models.some((z) => z.id === m))), randomN)),
       imagenet,
     };
@@ -492,6 +516,8 @@ export interface EvalReport {
     tau: { tau: number; method: Record<string, Summary> }[];
     alpha: { alpha: number; method: Record<string, Summary> }[];
     perImage: { tauImg: number; method: Record<string, Summary> }[];
+    /** The α the k, τ and per-image sweeps use (the configured α, or ABLATION_ALPHA if that is 0). */
+    mixAlpha: Record<string, number>;
   };
   selection: {
     variants: string[];
@@ -583,19 +609,23 @@ export function runEvaluation(opts: EvalOptions = {}): EvalReport {
   const perZoo = (fn: (v: Variant, cfg: GridPoint) => RankingMetrics[]) =>
     Object.fromEntries(base.map((v) => [v.id, meanMetrics(fn(v, configuredOf(v)).map(strip))]));
   const configuredOf = (v: Variant): GridPoint => ({ k: v.folds[0].built.rank, ...v.folds[0].built.mapper });
+  // Sweeps of k, τ and the descriptor need the image mix switched on: they use the configured α,
+  // or ABLATION_ALPHA where the zoo ships with α = 0.
+  const mixAlpha = (c: GridPoint) => (c.alpha > 0 ? c.alpha : ABLATION_ALPHA);
   const ablations: EvalReport["ablations"] = {
     priorOnly: perZoo((v, c) => variantMetrics(v, { ...c, alpha: 0 })),
     rank: ranks.map((k) => ({
       k,
-      method: perZoo((v, c) => variantMetrics(v, { ...c, k })),
+      method: perZoo((v, c) => variantMetrics(v, { ...c, k, alpha: mixAlpha(c) })),
       priorVector: perZoo((v, c) => variantMetrics(v, { ...c, k, alpha: 0 })),
     })),
-    tau: taus.map((tau) => ({ tau, method: perZoo((v, c) => variantMetrics(v, { ...c, tau })) })),
+    tau: taus.map((tau) => ({ tau, method: perZoo((v, c) => variantMetrics(v, { ...c, tau, alpha: mixAlpha(c) })) })),
     alpha: alphas.map((alpha) => ({ alpha, method: perZoo((v, c) => variantMetrics(v, { ...c, alpha })) })),
     perImage: [0.02, 0.05, 0.1].map((tauImg) => ({
       tauImg,
-      method: perZoo((v, c) => v.folds.map((f) => scoreRanking(rankWithWeights(f.atRank(c.k), perImageWeights(f, tauImg), c.alpha), f.truth))),
+      method: perZoo((v, c) => v.folds.map((f) => scoreRanking(rankWithWeights(f.atRank(c.k), perImageWeights(f, tauImg), mixAlpha(c)), f.truth))),
     })),
+    mixAlpha: Object.fromEntries(base.map((v) => [v.id, mixAlpha(configuredOf(v))])),
   };
 
   // The sweep: every grid point on every variant; α = 0 needs no τ.

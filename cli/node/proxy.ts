@@ -2,6 +2,7 @@ import * as ort from "onnxruntime-node";
 import { resolve } from "node:path";
 import { PROXY_INPUT, preprocessInto } from "../../src/core/preprocess.ts";
 import { decodeFile } from "./decode.ts";
+import { ImageFileError } from "../../src/core/image/header.ts";
 
 export const PROXY_MODEL_PATH = resolve(import.meta.dirname, "../../public/models/mobilenetv2-fp32.onnx");
 export const EMBEDDING_DIM = 1280;
@@ -31,7 +32,8 @@ export async function embedFiles(
     const decoded = await Promise.all(
       idx.map((i) =>
         decodeFile(paths[i]).catch((e: Error) => {
-          errors.push({ index: i, reason: `could not decode image (${e.message.split("\n")[0]})` });
+          // decodeFile's errors already say what is wrong, in the words the page uses.
+          errors.push({ index: i, reason: e instanceof ImageFileError ? e.message : `could not decode image (${e.message.split("\n")[0]})` });
           return null;
         }),
       ),

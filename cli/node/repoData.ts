@@ -25,7 +25,7 @@ export function readCsv(file: string): Record<string, string>[] {
 export function readZooRecords(def: ZooDefinition): TidyRecord[] {
   return def.sources.flatMap(({ file, metric }) =>
     readCsv(resolve(DATA, "records", file))
-      .filter((r) => r.metric === metric)
+      .filter((r) => r.metric === metric && !(r.dataset in (def.dropTasks ?? {})))
       .map((r) => ({ model: r.model, dataset: r.dataset, value: Number(r.value) })),
   );
 }

@@ -1,0 +1,78 @@
+/**
+ * The service worker: after one visit the app works offline. Built only for production (the
+ * `fennec-sw` plugin in vite.config.ts transpiles this file to dist/sw.js and fills in the list of
+ * every file of the build and a version hashed from their contents).
+ * - install: every file is cached (app shell, hashed JS/CSS/WASM, the proxy model, the bundle), so
+ *   that a first visit that never ranked is enough to rank offline later;
+ * - hashed assets and the model: cache first (their content never changes under a name; a new model
+ *   comes with a new build, hence a new cache);
+ * - the page and the bundle: network first, cache when offline, so updates land when online.
+ * Cached responses keep their headers, COOP/COEP included: the page stays cross-origin isolated
+ * offline (WASM threads).
+ */
+export {};
+
+declare const __PRECACHE__: string[];
+declare const __VERSION__: string;
+
+const sw = self as unknown as ServiceWorkerGlobalScope;
+const PRECACHE: string[] = __PRECACHE__;
+const CACHE = `fennec-${__VERSION__}`;
+const scope = new URL(sw.registration.scope);
+const INDEX = new URL("./", scope).href;
+const abs = (path: string) => new URL(path, scope).href;
+
+sw.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await cache.addAll(PRECACHE.map((p) => new Request(p === "index.html" ? INDEX : abs(p), { cache: "reload" })));
+      await sw.skipWaiting();
+    })(),
+  );
+});
+
+sw.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const key of await caches.keys()) if (key.startsWith("fennec-") && key !== CACHE) await caches.delete(key);
+      await sw.clients.claim();
+    })(),
+  );
+});
+
+/** Stores a copy of a good same-origin response, keeping the worker alive until it is written. */
+function keep(event: FetchEvent, key: string | Request, response: Response): void {
+  if (!response.ok || response.type !== "basic") return;
+  const copy = response.clone();
+  event.waitUntil(caches.open(CACHE).then((c) => c.put(key, copy)));
+}
+
+async function networkFirst(event: FetchEvent, key: string): Promise<Response> {
+  try {
+    const response = await fetch(event.request);
+    keep(event, key, response);
+    return response;
+  } catch {
+    return (await caches.match(key, { cacheName: CACHE })) ?? Response.error();
+  }
+}
+
+async function cacheFirst(event: FetchEvent): Promise<Response> {
+  const hit = await caches.match(event.request, { cacheName: CACHE });
+  if (hit) return hit;
+  const response = await fetch(event.request);
+  keep(event, event.request, response);
+  return response;
+}
+
+sw.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || request.headers.has("range")) return;
+  const url = new URL(request.url);
+  if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
+  const path = url.pathname.slice(scope.pathname.length);
+  if (request.mode === "navigate") event.respondWith(networkFirst(event, INDEX));
+  else if (path.startsWith("bundles/")) event.respondWith(networkFirst(event, url.href));
+  else if (path.startsWith("assets/") || path.startsWith("models/") || PRECACHE.includes(path)) event.respondWith(cacheFirst(event));
+});
