@@ -47,6 +47,7 @@ export interface AppState {
   openShare(hash: string): Promise<void>;
   setView(view: Partial<TableView>): void;
   setSampleOptions(opts: Partial<SampleOptions>): void;
+  setBackendChoice(choice: BackendChoice): void;
   dismissErrors(): void;
 }
 
@@ -221,6 +222,10 @@ export const useApp = create<AppState>()((set, get) => {
 
     setSampleOptions(opts) {
       set((s) => ({ sampleOptions: { ...s.sampleOptions, ...opts } }));
+    },
+
+    setBackendChoice(backendChoice) {
+      set({ backendChoice });
     },
 
     dismissErrors() {

@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent } from "react";
 import { listDropped, listInput } from "../dataset/walk.ts";
 import { useApp } from "../store/appStore.ts";
+import { SampleSettings } from "./SampleSettings.tsx";
 
 /** Drop a folder, or pick one with the directory input (its keyboard-accessible twin). */
 export function DropZone() {
@@ -52,6 +53,7 @@ export function DropZone() {
           }}
         />
       </label>
+      <SampleSettings />
     </section>
   );
 }
