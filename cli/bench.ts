@@ -215,7 +215,9 @@ try {
   const bareMs = bench.bare?.totalMs ?? NaN;
   const overhead = wasm.dropToTableMs / bareMs;
   const overheadWarm = (wasm.dropToTableMs - wasm.initMs) / bareMs;
-  const threads = wasm.crossOriginIsolated ? Math.max(1, Math.min(wasm.workers[0]?.hardwareConcurrency ?? 1, 4)) : 1;
+  const appWorker = wasm.workers.find((w) => w.hardwareConcurrency !== undefined);
+  // embed.worker.ts's rule, from what its worker reports (isolation, hardwareConcurrency).
+  const threads = appWorker?.crossOriginIsolated ? Math.max(1, Math.min(appWorker.hardwareConcurrency ?? 1, 4)) : 1;
   const split = bench.pipeline;
   const perImg = (ms: number | undefined) => (split && split.images ? r2((ms ?? 0) / split.images) : null);
   const MB = 2 ** 20;
@@ -247,6 +249,7 @@ try {
         cross_origin_isolated: wasm.crossOriginIsolated,
         threads,
         pthread_workers_seen: wasm.pthreadWorkers,
+        workers: wasm.workers,
       },
       webgpu: webgpu
         ? { images: webgpu.embedded, backend: webgpu.backend, batch: 4, embed_loop_ms: r1(webgpu.embedLoopMs), init_ms: r1(webgpu.initMs), batch_ms: webgpu.batchMs.map(r1), adapter: "SwiftShader (software)", error: webgpuError }

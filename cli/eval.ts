@@ -1,16 +1,20 @@
 /**
  * Leave-one-task-out evaluation of the ranking against the task-agnostic prior and other baselines.
  *   npm run eval -- [--json] [--md] [--zoo classic|hub] [--quick]
- * --json prints one JSON object; --md regenerates docs/EVALUATION.md and
- * docs/figures/method-vs-prior.svg; with neither, prints a short summary.
+ * --json prints one JSON object; --md regenerates docs/EVALUATION.md,
+ * docs/figures/method-vs-prior.svg and docs/figures/meta-score.svg; with neither, prints a short summary.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { REPO } from "./node/repoData.ts";
-import { ABLATION_ALPHA, runEvaluation, type EvalReport, type Summary, type SweepRow, type ZooResult } from "./node/evaluate.ts";
+import { ZOO_DEFINITIONS } from "../src/core/zoos.ts";
+import { META_LAMBDAS } from "../src/core/task/meta.ts";
+import { ABLATION_ALPHA, META_VARIANTS, META_WEIGHTS, runEvaluation, type EvalReport, type MetaZooResult, type Summary, type SweepRow, type ZooResult } from "./node/evaluate.ts";
 
 const USAGE = "usage: npm run eval -- [--json] [--md] [--zoo classic|hub] [--quick]";
+/** The reference's mix: final score = 0.5·u·v + 0.5·meta (DESIGN.md, step 4). */
+const REFERENCE_W = 0.5;
 
 let args;
 try {
@@ -50,12 +54,20 @@ function metricRow(name: string, m: Summary, unit: string): string {
   return `| ${name} | ${f(m.weightedTau)} | ${f(m.kendallTau)} | ${f(m.regret, unit === "%" ? 2 : 4)} (${pct(m.relativeRegret)}) | ${f(m.top5, 2)} |`;
 }
 
-function zooTables(z: ZooResult): string {
+function zooTables(z: ZooResult, meta?: MetaZooResult): string {
   const unit = z.metric.includes("%") ? "%" : "";
+  const ref = meta?.sweep.find((s) => s.w === REFERENCE_W);
   const lines = [
     `| ranking | weighted τ | Kendall τ | top-1 regret (relative) | top-5 hit |`,
     `|---|---|---|---|---|`,
-    metricRow(`**method** (k=${z.rank}, τ=${z.mapper.tau}, α=${z.mapper.alpha})`, z.mean.method, unit),
+    metricRow(`**method** (k=${z.rank}, τ=${z.mapper.tau}, α=${z.mapper.alpha}, w=${z.mapper.meta ?? 0})`, z.mean.method, unit),
+    ...(meta
+      ? [
+          ...(meta.configured !== 0 ? [metricRow("method without the meta-score (w = 0)", meta.sweep[0].mean, unit)] : []),
+          metricRow("method + meta-score, w chosen on the other tasks (nested)", meta.nested.mean, unit),
+          ...(ref ? [metricRow(`method + meta-score at the reference's w = ${REFERENCE_W}`, ref.mean, unit)] : []),
+        ]
+      : []),
     metricRow("task-agnostic prior", z.mean.prior, unit),
     metricRow("random (mean of 200 permutations)", z.mean.random, unit),
   ];
@@ -104,6 +116,10 @@ function sweepTable(rows: readonly SweepRow[], variants: readonly string[]): str
   ].join("\n");
 }
 
+const TIE_MD = 0.005;
+/** "A few hundredths are not evidence" (five tasks per zoo): the band called noise in the prose. */
+const NOISE_MD = 0.01;
+
 function signed(x: number): string {
   return (x >= 0 ? "+" : "−") + f(Math.abs(x));
 }
@@ -124,6 +140,8 @@ function markdown(r: EvalReport): string {
   const shippedOff = r.zoos.every((z) => z.mapper.alpha === 0);
   const documented = r.zoos.every((z) => z.rank === 5 && z.mapper.alpha === 0 && z.mapper.tau === 0.02);
   const food = degenerate.find((d) => d.z === "hub" && d.task === "food101");
+  const metaOf = (id: string) => r.meta.find((m) => m.zoo === id);
+  const dropped = ZOO_DEFINITIONS.flatMap((d) => Object.entries(d.dropTasks ?? {}).map(([task, why]) => ({ zoo: d.id, task, why })));
 
   return `# Evaluation
 
@@ -140,11 +158,11 @@ the remaining tasks (\`rankByPrior\`), in the same run, on the same fold.
 
 ### classic (${classic.nModels} models, ${classic.metric})
 
-${zooTables(classic)}
+${zooTables(classic, metaOf("classic"))}
 
 ### hub (${hub.nModels} models, ${hub.metric})
 
-${zooTables(hub)}
+${zooTables(hub, metaOf("hub"))}
 
 ![method vs prior, weighted τ per held-out task](figures/method-vs-prior.svg)
 
@@ -161,10 +179,16 @@ ${
     : `- The zoos ship with α = ${r.zoos.map((z) => `${z.mapper.alpha} (${z.zoo})`).join(", ")}: the image mix is on. See "Choosing the parameters"
   for what the evaluation supports.`
 }
+${metaBullet(r)}
 - On **classic** the method scores ${f(classic.mean.method.weightedTau)} against the prior's ${f(classic.mean.prior.weightedTau)} weighted τ
   (top-1 regret ${pct(classic.mean.method.relativeRegret)} vs ${pct(classic.mean.prior.relativeRegret)}, top-5 ${f(classic.mean.method.top5, 2)} vs ${f(classic.mean.prior.top5, 2)}).
 - On **hub** the method reaches ${f(hub.mean.method.weightedTau)} against the prior's ${f(hub.mean.prior.weightedTau)}
-  (top-1 regret ${pct(hub.mean.method.relativeRegret)} vs ${pct(hub.mean.prior.relativeRegret)}).${
+  (top-1 regret ${pct(hub.mean.method.relativeRegret)} vs ${pct(hub.mean.prior.relativeRegret)})${
+    (hub.mapper.meta ?? 0) > 0 && metaOf("hub")
+      ? `; without the meta-score (w = 0) it is ${f(metaOf("hub")!.sweep[0].mean.weightedTau)}: the rest of the gap to the prior comes from the prior vector
+  being fitted in the low-rank transfer space (section "Ablations")`
+      : ""
+  }.${
     clean && food
       ? ` That gain is **not** information from
   the images: it comes from the prior vector being fitted in the low-rank transfer space, which
@@ -216,10 +240,15 @@ Metrics (\`src/core/metrics.ts\`, unit-tested against values scipy documents):
 
 ${imagenetSection(r)}
 
-## Data check: a failed task column in hub
+## Data check: failed task columns
 
 A task is flagged when its median recorded result is at most twice chance (1/classes); the
-check reads only the records, never held-out scores.
+check reads only the records, never held-out scores. It runs on the records as the zoos use them;
+columns the zoo definitions already leave out (\`dropTasks\` in \`src/core/zoos.ts\`):
+
+${dropped.length ? dropped.map((d) => `- **${d.zoo} / ${d.task}** (left out): ${d.why}.`).join("\n") : "- none"}
+
+Flagged in what remains:
 
 ${degenerate.length ? degenerate.map((d) => `- **${d.z} / ${d.task}**: ${d.atChance} of ${d.nModels} models at or below twice chance (median ${f(d.median, 4)}, chance ${f(d.chance, 4)}).`).join("\n") : "- none"}
 
@@ -263,7 +292,9 @@ ${Object.entries(sig)
 ## Ablations
 
 At the configured rank and τ of each zoo, one setting changed at a time (weighted τ and
-relative top-1 regret, mean over the held-out tasks). The sweeps of k, τ and the descriptor need
+relative top-1 regret, mean over the held-out tasks). This section and the next are about the
+image mapper, so they run with the **meta-score off (w = 0)** on every zoo; the meta-score has its
+own section. The sweeps of k, τ and the descriptor need
 the image mix switched on, so they use α = ${ids.map((id) => `${abl.mixAlpha[id]} (${id})`).join(", ")} — the configured α, or ${ABLATION_ALPHA}
 where a zoo ships with α = 0.
 
@@ -346,14 +377,17 @@ ${
     ? `**The choice.** k = 5 (the reference's rank; every k from 1 to 8 is within noise at α = 0),
 τ = 0.02, **α = 0** for both zoos. α = 0 is not necessarily the grid's arg-max (a point with α > 0
 can be ahead by a few thousandths), but no α > 0 beats the prior beyond noise, and the nested
-estimate says picking one does not generalise; so the app ranks by the prior vector and does not
-claim that the images changed the ranking. The page still computes and shows the nearest
+estimate says picking one does not generalise; so the app ranks by the prior vector (plus the
+meta-score where a zoo ships w > 0, section "Meta-score") and does not claim that the images
+changed the ranking. The page still computes and shows the nearest
 historical tasks and their weights (τ only shapes those weights while α = 0). Anyone who sets
 α > 0 should expect about the α-table figures above.`
     : `**The choice.** The configured values (${r.zoos.map((z) => `${z.zoo}: k=${z.rank}, τ=${z.mapper.tau}, α=${z.mapper.alpha}`).join("; ")}) differ from the
 ones this section was written for (k = 5, τ = 0.02, α = 0, chosen because no α > 0 beat the prior
 beyond noise); whoever changed them should say why here.`
 }
+
+${metaSection(r)}
 
 ## Tried and not adopted
 
@@ -362,8 +396,9 @@ beyond noise); whoever changed them should say why here.`
   least-squares prior vector (above). In an exploratory run (not part of this script), the
   coordinate-wise *median* of the task vectors as the target was robust to food101 at some k and
   not at others (hub 0.56–0.66 over k at α = 0).
-- **Task size, number of classes, label-aware separability.** An exploratory check (not part of
-  this script) gave the mapper an oracle: the held-out task's *true* class count and *true* mean
+- **Task size and number of classes in the mapper, label-aware separability.** (The meta-score
+  above uses size and classes in another way, as interactions with model features.) An
+  exploratory check (not part of this script) gave the mapper an oracle: the held-out task's *true* class count and *true* mean
   fine-tuning accuracy, with a Gaussian kernel over all historical tasks on those two features.
   Even with the true values it beat the prior on the cleaned hub by at most +0.03 (one bandwidth
   of four) and lost to it on classic at every bandwidth. A separability estimated from the proxy
@@ -375,34 +410,238 @@ beyond noise); whoever changed them should say why here.`
 \`\`\`
 npm run eval            # summary
 npm run eval -- --json  # everything, one JSON object (well under a minute on 2 cores)
-npm run eval -- --md    # this file and docs/figures/method-vs-prior.svg
+npm run eval -- --md    # this file, docs/figures/method-vs-prior.svg and docs/figures/meta-score.svg
 \`\`\`
 `;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The meta-score section
+
+function wOf(m: MetaZooResult, w: number) {
+  return m.sweep.find((s) => s.w === w)!;
+}
+
+function metaBullet(r: EvalReport): string {
+  const parts = r.meta.map((m) => {
+    const base = m.sweep[0].mean.weightedTau;
+    const n = m.nested;
+    return `${m.zoo} w = ${m.configured} (nested choice of w ${f(n.mean.weightedTau)} vs ${f(base)} without it; better on ${n.wins}, worse on ${n.losses} of ${n.chosen.length} tasks)`;
+  });
+  const ref = r.meta.map((m) => `${m.zoo} ${f(wOf(m, REFERENCE_W).mean.weightedTau)} vs ${f(m.sweep[0].mean.weightedTau)}`);
+  return `- The **meta-score** (Fennec's step 4: model features and their interactions with the task's
+  size and number of classes; section "Meta-score") ships with ${parts.join("; ")}.
+  The reference's even mix (w = ${REFERENCE_W}) is worse than leaving it out: ${ref.join(", ")}.`;
+}
+
+function metaSection(r: EvalReport): string {
+  const zs = r.meta;
+  const kb = (b: number) => `${(b / 1000).toFixed(1)} kB`;
+  const lam = (m: MetaZooResult) => m.lambdas.map((l) => `${l.task} ${l.lambda}`).join(", ");
+  const weightRows = zs.flatMap((m) =>
+    m.shipped
+      ? m.shipped.features.map((feat, i) => `| ${m.zoo} | \`${feat}\` | ${signed(m.shipped!.weights[0][i])} | ${m.shipped!.weights.slice(1).map((row) => signed(row[i])).join(" | ")} |`)
+      : [],
+  );
+  const sweepTables = zs
+    .map((m) => {
+      const z = r.zoos.find((x) => x.zoo === m.zoo)!;
+      const tasks = z.tasks.map((t) => t.task.replace("diabetic_retinopathy_detection", "diabetic_ret."));
+      return [
+        `**${m.zoo}** (shipped w = ${m.configured}):`,
+        "",
+        `| w | weighted τ | top-1 regret (rel.) | top-5 | ${tasks.join(" | ")} |`,
+        `|---|---|---|---|${tasks.map(() => "---|").join("")}`,
+        ...m.sweep.map(
+          (s) =>
+            `| ${s.w === m.configured ? `**${s.w}**` : s.w} | ${f(s.mean.weightedTau)} | ${pct(s.mean.relativeRegret)} | ${f(s.mean.top5, 2)} | ${s.folds.map((x) => f(x)).join(" | ")} |`,
+        ),
+        `| prior | ${f(m.prior.weightedTau)} | ${pct(m.prior.relativeRegret)} | ${f(m.prior.top5, 2)} | ${z.tasks.map((t) => f(t.prior.weightedTau)).join(" | ")} |`,
+      ].join("\n");
+    })
+    .join("\n\n");
+  const nestedRows = zs.map((m) => {
+    const n = m.nested;
+    return `| ${m.zoo} | ${n.chosen.map((c) => `${c.task.replace("diabetic_retinopathy_detection", "diabetic_ret.")}: ${c.w}`).join(", ")} | ${f(n.mean.weightedTau)} | ${f(m.sweep[0].mean.weightedTau)} | ${f(m.prior.weightedTau)} | ${m.best.w} (${f(m.best.weightedTau)}) | ${n.wins} / ${n.ties} / ${n.losses} | ${m.recommended} | ${m.configured} |`;
+  });
+  const verdicts = zs.map((m) => {
+    const base = m.sweep[0].mean.weightedTau;
+    const inGain = m.best.weightedTau - base;
+    const nGain = m.nested.mean.weightedTau - base;
+    const full = META_VARIANTS.findIndex((v) => v.id === "full");
+    const main = META_VARIANTS.findIndex((v) => v.id === "mainOnly");
+    const wi = META_WEIGHTS.indexOf(m.best.w);
+    const inter = m.variants[full].weightedTau[wi] - m.variants[main].weightedTau[wi];
+    const head =
+      m.recommended > 0
+        ? `**${m.zoo}: w = ${m.recommended}.** The best w of the sweep gains ${signed(inGain)} weighted τ in-sample; chosen on the other tasks it still gains ${signed(nGain)} (better on ${m.nested.wins}, worse on ${m.nested.losses} of ${m.nested.chosen.length} tasks), so the rule ships it. The gain is small against the per-task spread (the sweep table), so read it as "does not hurt and may help", not as a measured improvement.`
+        : `**${m.zoo}: w = 0.** The best w of the sweep (${m.best.w}) gains ${signed(inGain)} in-sample, but chosen on the other tasks ${nGain > TIE_MD ? `gains only ${signed(nGain)}` : `it gains ${signed(nGain)}`} (better on ${m.nested.wins}, worse on ${m.nested.losses} of ${m.nested.chosen.length} tasks): the in-sample gain is selection, so the meta-score is off on this zoo.`;
+    const what =
+      m.best.w > 0
+        ? ` At w = ${m.best.w}, the interactions with classes and size add ${signed(inter)} over the model main effects alone (ablation below)${Math.abs(inter) <= NOISE_MD ? `, within noise: what moves the ranking is a feature-based smoothing of each model's overall strength, not task-specific knowledge from the class count or size` : inter > 0 ? ": the task features carry part of it" : ": the task features cost a little"}.`
+        : "";
+    const conf = m.configured !== m.recommended ? ` **The shipped w (${m.configured}) differs from the rule's (${m.recommended}); whoever set it should say why here.**` : "";
+    return `- ${head}${what}${conf}`;
+  });
+  const alone = zs.map((m) => `${m.zoo} ${f(wOf(m, 1).mean.weightedTau)} vs prior ${f(m.prior.weightedTau)}`).join(", ");
+  const ref = zs.map((m) => `${m.zoo} ${f(wOf(m, REFERENCE_W).mean.weightedTau)} vs ${f(m.sweep[0].mean.weightedTau)}`).join(", ");
+  const variantRows = zs.flatMap((m) => m.variants.map((v) => `| ${m.zoo} | ${v.label} | ${v.weightedTau.map((x) => f(x)).join(" | ")} |`));
+  const sample = zs.map((m) => `${m.zoo} ${f(m.sampleCounts.mean.weightedTau)} vs ${f(wOf(m, m.sampleCounts.w).mean.weightedTau)} at w = ${m.sampleCounts.w}`).join(", ");
+  return `## Meta-score
+
+Fennec's step 4 (DESIGN.md) adds to u·v a linear "meta" score from the model's architecture and
+simple meta-features, the task size and the number of classes. Here (\`src/core/task/meta.ts\`,
+fitted by \`buildZoo\`, stored in the zoo bundle, applied by \`rankZoo\` in the page, the CLI and
+this evaluation alike):
+
+- **Model features** x_m, from the bundle's model fields: log₁₀ parameters, log₁₀ FLOPs and
+  log₁₀ depth (z-scored over the zoo; unknown = the zoo's mean, e.g. the hub's VAN models, which
+  have no graph); an **architecture cluster**, one-hot: KMeans (K = 4, deterministic start: the
+  point nearest the mean, then farthest points) over the op-label profiles of the zoo's distinct
+  architectures (log(1 + count) per op kind, L2-normalised — the node labels archi2vec's
+  Weisfeiler–Lehman hashing starts from; the bundle's models carry these counts, not the 256-d
+  embedding), each cluster named after the architecture nearest its centre; the **pre-training
+  kind**, one-hot: self-supervised / ImageNet-21k or 22k / labelled ImageNet-1k / other (read
+  from the pretraining text and, for hub uploads, the name). Constant columns are dropped.
+- **Task features** t: log₁₀ number of classes and log₁₀ number of training images,
+  standardised over the zoo's historical tasks (\`TASK_CLASSES\`, \`TASK_SIZES\` and the hub's
+  own \`taskSizes\` in \`src/core/zoos.ts\`, with their sources). A new folder gives its class
+  count (0 for an unlabelled folder: the feature sits at the historical mean) and its number of
+  usable images (\`TaskDescriptor.size\`; descriptors and links without it fall back to the
+  number of images described).
+- **Model**: meta_m(t) = (x_m − c)·(W₀ + Σ_j t_j W_j): model main effects plus model × task
+  interactions, ridge-fitted to every observed standardised result z_mt of the zoo. λ ∈
+  {${META_LAMBDAS.join(", ")}} is chosen by leave-one-task-out squared error inside the records,
+  so a fold never sees its held-out task (λ per fold: ${zs.map((m) => `${m.zoo} — ${lam(m)}`).join("; ")}; as shipped:
+  ${zs.map((m) => `${m.zoo} ${m.shipped?.lambda}`).join(", ")}).
+- **Ranking**: score = (1 − w)·u·v + w·meta, both on the scale of z; w is \`mapper.meta\` of
+  each zoo. At w = 0 the ranking is exactly the one without the meta-score (unit-tested,
+  \`test/meta.test.ts\`).
+- **Bundle**: \`zoo.meta\` (feature names, centre, task means and deviations, 3 × p weights, λ),
+  one row of p values per model and \`size\` per task: ${zs.map((m) => `+${kb(m.bytes)} on ${m.zoo} (p = ${m.shipped?.features.length})`).join(", ")}.
+
+Features as shipped (full records) and their weights, in units of z per unit of the feature
+(× classes, × size: the interaction with the standardised task feature). Parameters, FLOPs, depth
+and the clusters are correlated, and λ is small where the records are many (hub), so single
+weights are not meaningful on their own; read them together:
+
+| zoo | feature | W₀ (main effect) | × classes | × size |
+|---|---|---|---|---|
+${weightRows.join("\n")}
+
+### Weight sweep
+
+Leave-one-task-out as in the summary; the held-out task is described from its image sample
+plus its **true class count and training-set size** (what a user's full folder gives). Weighted
+τ, mean over the held-out tasks, then per task:
+
+${sweepTables}
+
+![meta-score: weighted τ per held-out task](figures/meta-score.svg)
+
+### Choosing w, and how optimistic that is
+
+The best w of a sweep scored on the same five tasks is optimistic. **Nested** estimate: for each
+held-out task, w is chosen on the zoo's *other* held-out tasks (best mean weighted τ; ties: the
+smaller w) and then applied to it. w is chosen per zoo, from ${META_WEIGHTS.length} values.
+
+| zoo | w chosen per held-out task | nested wτ | w = 0 | prior | best w in-sample (wτ) | nested vs w = 0: better / ±${TIE_MD} / worse | rule's w | shipped w |
+|---|---|---|---|---|---|---|---|---|
+${nestedRows.join("\n")}
+
+**Rule** (written into \`evaluate.ts\` before this sweep was first run, though after an
+exploratory prototype of the same sweep, so it is not entirely free of selection either): ship the
+in-sample best w only where the nested estimate beats w = 0 by more than ${TIE_MD} mean weighted τ
+and is better on more held-out tasks than it is worse; otherwise w = 0.
+
+${verdicts.join("\n")}
+- The meta-score alone (w = 1) ranks far worse than the prior (${alone}); the reference's
+  w = ${REFERENCE_W} is worse than w = 0 (${ref}). On these benchmarks the measured prior is a
+  better description of a model than its size, architecture and pre-training, and the meta-score
+  can only nudge it.
+- Without the folder's usable-image count and with the sample's classes instead of the
+  dataset's (what the page gives until it passes \`size\`), the best w scores ${sample}.
+
+### What carries it (feature ablation)
+
+Weighted τ, mean over the held-out tasks, with the meta model refitted in every fold without one
+group of features (the rest unchanged):
+
+| zoo | variant | ${META_WEIGHTS.map((w) => `w = ${w}`).join(" | ")} |
+|---|---|${META_WEIGHTS.map(() => "---|").join("")}
+${variantRows.join("\n")}
+
+The ablation is read on the same folds it is scored on; its differences of a few hundredths are
+not evidence either way.`;
+}
+
+/** Grouped bars per held-out task and the mean: prior, method w = 0, nested w, reference w. */
+function metaFigure(r: EvalReport): string {
+  const groups: { zoo: string; label: string; values: number[] }[] = [];
+  for (const m of r.meta) {
+    const z = r.zoos.find((x) => x.zoo === m.zoo)!;
+    const ref = wOf(m, REFERENCE_W);
+    z.tasks.forEach((t, i) =>
+      groups.push({
+        zoo: m.zoo,
+        label: t.task.replace("diabetic_retinopathy_detection", "diabetic_ret."),
+        values: [t.prior.weightedTau, m.sweep[0].folds[i], m.nested.chosen[i].weightedTau, ref.folds[i]],
+      }),
+    );
+    groups.push({ zoo: m.zoo, label: "mean", values: [m.prior.weightedTau, m.sweep[0].mean.weightedTau, m.nested.mean.weightedTau, ref.mean.weightedTau] });
+  }
+  return barFigure({
+    title: "Meta-score, leave-one-task-out weighted Kendall τ: with and without it, and the prior",
+    subtitle: `Shipped: ${r.meta.map((m) => `${m.zoo} w=${m.configured}`).join(", ")}. "nested w": w chosen on the zoo's other held-out tasks. Generated by npm run eval -- --md.`,
+    groups,
+    series: [
+      ["task-agnostic prior", "#f59e0b"],
+      ["method, w = 0 (no meta-score)", "#93c5fd"],
+      ["method + meta, nested w", "#2563eb"],
+      [`method + meta, w = ${REFERENCE_W} (reference)`, "#7c3aed"],
+    ],
+  });
+}
+
 /** Grouped bars: weighted τ of method, prior and random per held-out task, and the zoo means. */
 function figure(r: EvalReport): string {
-  const groups: { zoo: string; label: string; m: number; p: number; rnd: number }[] = [];
+  const groups: { zoo: string; label: string; values: number[] }[] = [];
   for (const z of [...r.zoos, ...r.sensitivity]) {
     const name = z.dropped.length ? `${z.zoo} without ${z.dropped.join(", ")} (sensitivity)` : z.zoo;
-    for (const t of z.tasks) groups.push({ zoo: name, label: t.task.replace("diabetic_retinopathy_detection", "diabetic_ret."), m: t.method.weightedTau, p: t.prior.weightedTau, rnd: t.random.weightedTau });
-    groups.push({ zoo: name, label: "mean", m: z.mean.method.weightedTau, p: z.mean.prior.weightedTau, rnd: z.mean.random.weightedTau });
+    for (const t of z.tasks) groups.push({ zoo: name, label: t.task.replace("diabetic_retinopathy_detection", "diabetic_ret."), values: [t.method.weightedTau, t.prior.weightedTau, t.random.weightedTau] });
+    groups.push({ zoo: name, label: "mean", values: [z.mean.method.weightedTau, z.mean.prior.weightedTau, z.mean.random.weightedTau] });
   }
+  const cfg = r.zoos.map((z) => `${z.zoo}: k=${z.rank}, τ=${z.mapper.tau}, α=${z.mapper.alpha}, w=${z.mapper.meta ?? 0}`).join("; ");
+  return barFigure({
+    title: "Weighted Kendall τ, leave-one-task-out: method vs task-agnostic prior vs random",
+    subtitle: `Settings as shipped — ${cfg}. Generated by npm run eval -- --md.`,
+    groups,
+    series: [
+      ["method (as shipped)", "#2563eb"],
+      ["task-agnostic prior", "#f59e0b"],
+      ["random (expected)", "#9ca3af"],
+    ],
+  });
+}
+
+function barFigure(spec: { title: string; subtitle: string; groups: { zoo: string; label: string; values: number[] }[]; series: [string, string][] }): string {
+  const { groups, series } = spec;
   const left = 50;
   const top = 56;
   const plotH = 220;
   const gap = 18;
   const zooGap = 30;
   const bw = 14;
-  const groupW = 3 * bw + gap;
+  const groupW = series.length * bw + gap;
   const nZoos = new Set(groups.map((g) => g.zoo)).size;
-  const W = left + 10 + groups.length * groupW + (nZoos - 1) * zooGap + 20;
+  const legendW = series.reduce((s, [name]) => s + 30 + 6.5 * name.length, 0);
+  const W = Math.max(left + 10 + groups.length * groupW + (nZoos - 1) * zooGap + 20, left + legendW + 20);
   const H = 370;
   const y = (v: number) => top + plotH * (1 - (v - -0.1) / 1.1);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, sans-serif" font-size="11">`);
   out.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
-  out.push(`<text x="${left}" y="20" font-size="14" font-weight="600">Weighted Kendall τ, leave-one-task-out: method vs task-agnostic prior vs random</text>`);
+  out.push(`<text x="${left}" y="20" font-size="14" font-weight="600">${spec.title}</text>`);
   for (const v of [-0.1, 0, 0.2, 0.4, 0.6, 0.8, 1]) {
     out.push(`<line x1="${left}" x2="${W - 10}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${v === 0 ? "#888" : "#e5e5e5"}"/>`);
     out.push(`<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555">${v.toFixed(1)}</text>`);
@@ -415,31 +654,22 @@ function figure(r: EvalReport): string {
       out.push(`<text x="${x}" y="${top + plotH + 48}" font-weight="600">${g.zoo}</text>`);
       lastZoo = g.zoo;
     }
-    const bars: [number, string][] = [
-      [g.m, "#2563eb"],
-      [g.p, "#f59e0b"],
-      [g.rnd, "#9ca3af"],
-    ];
-    bars.forEach(([v, c], i) => {
+    g.values.forEach((v, i) => {
       const y0 = y(0);
       const y1 = y(v);
-      out.push(`<rect x="${x + i * bw}" y="${Math.min(y0, y1).toFixed(1)}" width="${bw - 2}" height="${Math.max(Math.abs(y1 - y0), 0.5).toFixed(1)}" fill="${c}"><title>${g.zoo} ${g.label}: ${["method", "prior", "random"][i]} ${v.toFixed(3)}</title></rect>`);
+      out.push(`<rect x="${x + i * bw}" y="${Math.min(y0, y1).toFixed(1)}" width="${bw - 2}" height="${Math.max(Math.abs(y1 - y0), 0.5).toFixed(1)}" fill="${series[i][1]}"><title>${g.zoo} ${g.label}: ${series[i][0]} ${v.toFixed(3)}</title></rect>`);
     });
-    out.push(`<text x="${x + (3 * bw) / 2}" y="${top + plotH + 16}" text-anchor="middle" fill="#333"${g.label === "mean" ? ' font-weight="600"' : ""}>${g.label}</text>`);
+    out.push(`<text x="${x + (series.length * bw) / 2}" y="${top + plotH + 16}" text-anchor="middle" fill="#333"${g.label === "mean" ? ' font-weight="600"' : ""}>${g.label}</text>`);
     x += groupW;
   }
-  const lx = left + 10;
+  let lx = left + 10;
   const ly = H - 22;
-  [
-    ["method (as shipped)", "#2563eb"],
-    ["task-agnostic prior", "#f59e0b"],
-    ["random (expected)", "#9ca3af"],
-  ].forEach(([name, c], i) => {
-    out.push(`<rect x="${lx + i * 170}" y="${ly - 10}" width="12" height="12" fill="${c}"/>`);
-    out.push(`<text x="${lx + i * 170 + 18}" y="${ly}">${name}</text>`);
-  });
-  const cfg = r.zoos.map((z) => `${z.zoo}: k=${z.rank}, τ=${z.mapper.tau}, α=${z.mapper.alpha}`).join("; ");
-  out.push(`<text x="${left}" y="38" fill="#555">Settings as shipped — ${cfg}. Generated by npm run eval -- --md.</text>`);
+  for (const [name, c] of series) {
+    out.push(`<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${c}"/>`);
+    out.push(`<text x="${lx + 18}" y="${ly}">${name}</text>`);
+    lx += 30 + 6.5 * name.length;
+  }
+  out.push(`<text x="${left}" y="38" fill="#555">${spec.subtitle}</text>`);
   out.push(`</svg>`);
   return out.join("\n") + "\n";
 }
@@ -454,16 +684,20 @@ const report = runEvaluation({
 if (args.values.md) {
   const docs = resolve(REPO, "docs");
   mkdirSync(resolve(docs, "figures"), { recursive: true });
-  writeFileSync(resolve(docs, "EVALUATION.md"), markdown(report));
+  writeFileSync(resolve(docs, "EVALUATION.md"), markdown(report).replace(/\n{3,}/g, "\n\n"));
   writeFileSync(resolve(docs, "figures/method-vs-prior.svg"), figure(report));
-  if (!args.values.json) console.log("wrote docs/EVALUATION.md and docs/figures/method-vs-prior.svg");
+  writeFileSync(resolve(docs, "figures/meta-score.svg"), metaFigure(report));
+  if (!args.values.json) console.log("wrote docs/EVALUATION.md, docs/figures/method-vs-prior.svg and docs/figures/meta-score.svg");
 }
 if (args.values.json) console.log(JSON.stringify(report));
 else {
   for (const z of [...report.zoos, ...report.sensitivity]) {
-    console.log(`${z.zoo}${z.dropped.length ? ` without ${z.dropped.join(", ")}` : ""} (k=${z.rank}, τ=${z.mapper.tau}, α=${z.mapper.alpha}; ${z.nModels} models)`);
+    console.log(`${z.zoo}${z.dropped.length ? ` without ${z.dropped.join(", ")}` : ""} (k=${z.rank}, τ=${z.mapper.tau}, α=${z.mapper.alpha}, w=${z.mapper.meta ?? 0}; ${z.nModels} models)`);
     for (const [name, m] of [["method", z.mean.method], ["prior", z.mean.prior], ["random", z.mean.random]] as const)
       console.log(`  ${name.padEnd(7)} wτ ${f(m.weightedTau)}  τ ${f(m.kendallTau)}  regret ${f(m.regret, 4)} (${pct(m.relativeRegret)})  top-5 ${f(m.top5, 2)}`);
+    const meta = z.dropped.length ? undefined : report.meta.find((x) => x.zoo === z.zoo);
+    if (meta)
+      console.log(`  meta-score: w=0 wτ ${f(meta.sweep[0].mean.weightedTau)}, nested choice of w ${f(meta.nested.mean.weightedTau)}, best w ${meta.best.w} (${f(meta.best.weightedTau)}), rule's w ${meta.recommended}`);
   }
   console.log(`(${(report.timings.total_ms / 1000).toFixed(1)} s)`);
 }

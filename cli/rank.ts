@@ -101,6 +101,7 @@ const desc = describeTask(
   used.map((x) => x.e!),
   used.map((x) => x.s.label),
   manifest,
+  plan.usable,
 );
 const { ranking, placement } = rankZoo(zoo, desc);
 const tRank = performance.now();

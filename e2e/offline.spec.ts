@@ -41,5 +41,4 @@ test("after one visit the app ranks offline, cross-origin isolated, from the ser
   expect(fromWorker).toContain("/");
   expect(fromNetwork.filter((p) => !p.startsWith("/not-cached"))).toEqual([]);
   expect(errors).toEqual([]);
-  await context.setOffline(false);
 });

@@ -21,12 +21,18 @@ const CACHE = `fennec-${__VERSION__}`;
 const scope = new URL(sw.registration.scope);
 const INDEX = new URL("./", scope).href;
 const abs = (path: string) => new URL(path, scope).href;
+/** Servers often answer `Vary: Origin`; a module script's request carries an Origin header that the
+ * precache request did not, which must not make the cached copy a miss. */
+const MATCH: MultiCacheQueryOptions = { cacheName: CACHE, ignoreVary: true };
 
 sw.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      await cache.addAll(PRECACHE.map((p) => new Request(p === "index.html" ? INDEX : abs(p), { cache: "reload" })));
+      // "no-store": straight from the network, leaving the HTTP cache alone. ("reload" would
+      // rewrite HTTP cache entries that the page may be reading at the same moment, e.g. the model
+      // a first ranking is fetching, and Chromium then fails that read: ERR_CACHE_WRITE_FAILURE.)
+      await cache.addAll(PRECACHE.map((p) => new Request(p === "index.html" ? INDEX : abs(p), { cache: "no-store" })));
       await sw.skipWaiting();
     })(),
   );
@@ -54,12 +60,12 @@ async function networkFirst(event: FetchEvent, key: string): Promise<Response> {
     keep(event, key, response);
     return response;
   } catch {
-    return (await caches.match(key, { cacheName: CACHE })) ?? Response.error();
+    return (await caches.match(key, MATCH)) ?? Response.error();
   }
 }
 
 async function cacheFirst(event: FetchEvent): Promise<Response> {
-  const hit = await caches.match(event.request, { cacheName: CACHE });
+  const hit = await caches.match(event.request, MATCH);
   if (hit) return hit;
   const response = await fetch(event.request);
   keep(event, event.request, response);

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateManifest, validateZoo, BundleError } from "../src/core/bundle/validate.ts";
 import { withHash } from "../src/core/bundle/hash.ts";
+import { validateByo } from "../src/core/bundle/byo.ts";
 
 const dir = resolve(import.meta.dirname, "../public/bundles");
 const read = (f: string) => JSON.parse(readFileSync(resolve(dir, f), "utf8"));
@@ -35,8 +36,19 @@ describe("bundle validation", () => {
   });
 
   it("the committed bundle is what build-bundle makes from data/", async () => {
-    const { buildBundle } = await import("../cli/node/repoData.ts");
+    const { buildBundle, buildByo } = await import("../cli/node/repoData.ts");
     const built = buildBundle();
     expect(built.manifest.hash).toBe(read("manifest.json").hash);
+    const classic = built.zoos.find((z) => z.zoo === "classic")!;
+    expect(buildByo(classic, ["timm"]).hash).toBe(read("byo.json").hash);
+  });
+
+  it("the bring-your-own-model file validates and names the classic space it predicts into", () => {
+    const manifest = validateManifest(read("manifest.json"));
+    const byo = validateByo(read("byo.json"));
+    expect(byo.spaceHash).toBe(manifest.zoos.find((z) => z.id === byo.space)!.hash);
+    const tampered = read("byo.json");
+    tampered.coldStart.intercept[0] += 1;
+    expect(() => validateByo(tampered)).toThrow(/hash/);
   });
 });

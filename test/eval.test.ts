@@ -1,6 +1,6 @@
 // One leave-one-task-out fold of the evaluation (cli/node/evaluate.ts), end to end on data/.
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildFold, checkFoldConsistency, methodRanking, randomBaseline, scoreRanking, type Fold } from "../cli/node/evaluate.ts";
+import { buildFold, checkFoldConsistency, META_VARIANTS, methodRanking, randomBaseline, refitMeta, scoreRanking, type Fold } from "../cli/node/evaluate.ts";
 import type { RankingMetrics } from "../src/core/metrics.ts";
 import { kendallTau } from "../src/core/metrics.ts";
 import { rankByPrior, scoreModels } from "../src/core/ranking.ts";
@@ -59,5 +59,26 @@ describe("leave-one-task-out fold (classic, dtd held out)", () => {
     const v = priorTaskVector(fold.built);
     const scores = Array.from(scoreModels(fold.built.models, v));
     expect(kendallTau(scores, fold.built.models.map((m) => m.prior))).toBeGreaterThan(0.9);
+  });
+
+  it("describes the held-out task with its true class count and size for the meta-score", () => {
+    expect(fold.desc.nClasses).toBe(47);
+    expect(fold.desc.size).toBe(3760);
+    expect(fold.sampleClasses).toBeLessThan(47);
+    expect(fold.built.meta).toBeDefined();
+    expect(fold.built.tasks.map((t) => t.id)).not.toContain("dtd");
+  });
+
+  it("sweeps the meta weight: w = 0 is the u·v ranking, w > 0 differs, variants refit", () => {
+    const off = methodRanking(fold.built, fold.desc, { meta: 0 });
+    expect(off).toEqual(methodRanking({ ...fold.built, mapper: { tau: fold.built.mapper.tau, alpha: fold.built.mapper.alpha } }, fold.desc));
+    const on = methodRanking(fold.built, fold.desc, { meta: 0.3 });
+    expect(on.map((r) => r.model)).not.toEqual(off.map((r) => r.model));
+    expectInRange(scoreRanking(on, fold.truth), fold.truth.size);
+    for (const v of META_VARIANTS) {
+      const z = refitMeta(fold.built, v);
+      expect(z.models[0].meta).toHaveLength(z.meta!.features.length);
+      expectInRange(scoreRanking(methodRanking(z, fold.desc, { meta: 0.3 }), fold.truth), fold.truth.size);
+    }
   });
 });

@@ -42,3 +42,16 @@ describe("share codec", () => {
     for (let cut = 4; cut < code.length; cut += 7) expect(() => decodeShare(code.slice(0, cut))).toThrow(ShareLinkError);
   });
 });
+
+describe("share codec: the task's size", () => {
+  it("round-trips the optional size, and a link without it decodes without it", () => {
+    const withSize: ShareState = { ...state, descriptor: { ...state.descriptor, size: 12345 } };
+    const back = decodeShare(`#${encodeShare(withSize)}`);
+    expect(back.descriptor).toEqual(withSize.descriptor);
+    expect(back.descriptor.size).toBe(12345);
+    // Links made before the field existed (version 1, no size) still decode; rankers fall back to nImages.
+    const old = decodeShare(`#${encodeShare(state)}`);
+    expect(old.descriptor.size).toBeUndefined();
+    expect(old.descriptor).toEqual(state.descriptor);
+  });
+});

@@ -15,10 +15,12 @@ import { rankByPrior, rankZoo, type RankedModel } from "../../src/core/ranking.t
 import { pivotRecords, type TidyRecord } from "../../src/core/space/matrix.ts";
 import { centredUnit, describeTask, type TaskDescriptor } from "../../src/core/task/descriptor.ts";
 import { priorTaskVector } from "../../src/core/task/mapper.ts";
-import { TASK_CLASSES, ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
+import { fitMetaModel, PRETRAINING_KINDS, type TaskMetaFeature } from "../../src/core/task/meta.ts";
+import { excludedTasksFor, TASK_CLASSES, taskSize, ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
 import { buildBundle, DATA, modelInfoFor, PROVENANCE, readCsv, readImageEmbeddings, readZooRecords } from "./repoData.ts";
 
-export type Mapper = { tau: number; alpha: number };
+/** Mapper settings of a ranking; `meta` is the meta-score weight w (absent: the zoo's). */
+export type Mapper = { tau: number; alpha: number; meta?: number };
 type ImageSample = ReturnType<typeof readImageEmbeddings>[number];
 
 /** One leave-one-task-out fold of one zoo, built once and reused by every mapper setting. */
@@ -30,8 +32,12 @@ export interface Fold {
   manifest: Manifest;
   /** The zoo as `buildBundle({ excludeTask })` builds it (the configured rank). */
   built: Zoo;
-  /** The held-out task described from its own images, as the app would describe a new folder. */
+  /** The held-out task described from its own images, as the app would describe a new folder,
+   * with the dataset's true class count and training-set size (what a user's full folder gives:
+   * `nClasses` from TASK_CLASSES, `size` from the zoo's task sizes); the meta-score reads those. */
   desc: TaskDescriptor;
+  /** Classes in the stored image sample (fewer than the dataset has). */
+  sampleClasses: number;
   /** The held-out task's images (for the per-image ablation). */
   images: ImageSample;
   /** Measured result of the held-out task for every model that has one (raw, the zoo's metric). */
@@ -66,14 +72,6 @@ export function imageSamples(): ImageSample[] {
   return (imagesCache ??= readImageEmbeddings());
 }
 
-/** The task ids buildBundle removes from a zoo for a held-out task: the task itself and any task
- * of this zoo shown by the same image sample (a held-out dataset is removed everywhere). */
-function excludedTasksFor(def: ZooDefinition, task: string): string[] {
-  const keys = new Set<string>();
-  for (const d of ZOO_DEFINITIONS) if (d.imageTasks[task]) keys.add(d.imageTasks[task]);
-  if (imageSamples().some((t) => t.key === task)) keys.add(task);
-  return [task, ...Object.entries(def.imageTasks).filter(([, k]) => keys.has(k)).map(([t]) => t)];
-}
 
 /** The image-backed tasks of a zoo that are also tasks of its records (the held-out candidates). */
 export function heldOutTasks(def: ZooDefinition): string[] {
@@ -93,7 +91,7 @@ export function buildFold(zooId: string, task: string, drop: readonly string[] =
   if (!imageKey) throw new Error(`${zooId}/${task} has no image sample`);
   const records = zooRecords(def);
   const kept = drop.length ? records.filter((r) => !drop.includes(r.dataset)) : records;
-  const exclude = excludedTasksFor(def, task);
+  const exclude = excludedTasksFor(def, task, imageSamples().map((t) => t.key));
   const rebuild = (rank: number) =>
     buildZoo({ def: { ...def, rank }, records: kept, info: zooInfo(def.id), excludeTasks: exclude, provenance: PROVENANCE });
 
@@ -105,7 +103,9 @@ export function buildFold(zooId: string, task: string, drop: readonly string[] =
   const ranks = new Map<number, Zoo>([[def.rank, built]]);
   const images = imageSamples().find((t) => t.key === imageKey);
   if (!images) throw new Error(`no embeddings for image sample ${imageKey}`);
-  const desc = base?.desc ?? describeTask(images.embeddings, images.labels, manifest);
+  const sample = describeTask(images.embeddings, images.labels, manifest);
+  const size = taskSize(def, task);
+  const desc = base?.desc ?? { ...sample, nClasses: TASK_CLASSES[task] ?? sample.nClasses, ...(size !== null && { size }) };
 
   const full = pivotRecords(records);
   const ti = full.tasks.indexOf(task);
@@ -121,6 +121,7 @@ export function buildFold(zooId: string, task: string, drop: readonly string[] =
     manifest,
     built,
     desc,
+    sampleClasses: sample.nClasses,
     images,
     truth,
     dropped: [...drop],
@@ -135,7 +136,7 @@ export function buildFold(zooId: string, task: string, drop: readonly string[] =
 export function checkFoldConsistency(fold: Fold): void {
   const def = ZOO_DEFINITIONS.find((d) => d.id === fold.zoo)!;
   if (fold.dropped.length) return;
-  const again = buildZoo({ def, records: zooRecords(def), info: zooInfo(def.id), excludeTasks: excludedTasksFor(def, fold.task), provenance: PROVENANCE });
+  const again = buildZoo({ def, records: zooRecords(def), info: zooInfo(def.id), excludeTasks: excludedTasksFor(def, fold.task, imageSamples().map((t) => t.key)), provenance: PROVENANCE });
   if (again.hash !== fold.built.hash) throw new Error(`${fold.zoo}/${fold.task}: rebuilt zoo differs from buildBundle's`);
 }
 
@@ -153,8 +154,9 @@ export function scoreRanking(ranking: readonly RankedModel[], truth: ReadonlyMap
   );
 }
 
-export function methodRanking(zoo: Zoo, desc: TaskDescriptor, mapper?: Mapper): RankedModel[] {
-  return rankZoo(mapper ? { ...zoo, mapper } : zoo, desc).ranking;
+/** rankZoo with some mapper settings replaced (the others, e.g. the meta weight, as configured). */
+export function methodRanking(zoo: Zoo, desc: TaskDescriptor, mapper?: Partial<Mapper>): RankedModel[] {
+  return rankZoo(mapper ? { ...zoo, mapper: { ...zoo.mapper, ...mapper } } : zoo, desc).ranking;
 }
 
 /** Expected metrics of a random ranking: mean over `n` seeded random permutations. */
@@ -438,7 +440,7 @@ function evaluateZoo(folds: Fold[], def: ZooDefinition, randomN: number): ZooRes
       imageKey: f.imageKey,
       nModels: f.built.models.filter((m) => f.truth.has(m.id)).length,
       nImages: f.desc.nImages,
-      nClasses: f.desc.nClasses,
+      nClasses: f.sampleClasses,
       sims: f.desc.sims,
       weights: placement.weights.map((w) => ({ task: w.task, weight: w.weight })),
       method: strip(scoreRanking(ranking, f.truth)),
@@ -531,6 +533,8 @@ export interface EvalReport {
     /** Nested leave-one-task-out estimate of "select on the other tasks, then apply". */
     nested: Record<string, { method: number; prior: number; chosen: (GridPoint & { task: string })[] }>;
   };
+  /** The meta-score weight sweep, its nested choice and the feature ablation, per zoo. */
+  meta: MetaZooResult[];
   checks: {
     degenerate: Record<string, ReturnType<typeof degenerateTasks>>;
     similaritySignal: Record<string, ReturnType<typeof similaritySignal>>;
@@ -538,8 +542,9 @@ export interface EvalReport {
   timings: { folds_ms: number; total_ms: number };
 }
 
+/** The image-mapper sweeps run with the meta-score off (w = 0): they isolate the image part. */
 function variantMetrics(v: Variant, p: GridPoint): RankingMetrics[] {
-  return v.folds.map((f) => scoreRanking(methodRanking(f.atRank(p.k), f.desc, { tau: p.tau, alpha: p.alpha }), f.truth));
+  return v.folds.map((f) => scoreRanking(methodRanking(f.atRank(p.k), f.desc, { tau: p.tau, alpha: p.alpha, meta: 0 }), f.truth));
 }
 
 /** The grid point with the best worst-over-variants mean gain over the prior (ties: best mean
@@ -586,7 +591,8 @@ export function runEvaluation(opts: EvalOptions = {}): EvalReport {
   const sensitivity: ZooResult[] = [];
   const degenerate: Record<string, ReturnType<typeof degenerateTasks>> = {};
   const signal: Record<string, ReturnType<typeof similaritySignal>> = {};
-  const fullManifest = buildBundle({ zoos: [defs[0].id] }).manifest;
+  const full = buildBundle({ zoos: defs.map((d) => d.id) });
+  const fullManifest = full.manifest;
   for (const def of defs) {
     const folds = heldOutTasks(def).map((t) => buildFold(def.id, t));
     checkFoldConsistency(folds[0]);
@@ -685,6 +691,7 @@ export function runEvaluation(opts: EvalOptions = {}): EvalReport {
       configuredRows,
       nested,
     },
+    meta: base.map((v) => evaluateMeta(v.id, v.folds, full.zoos.find((z) => z.zoo === v.zoo)!)),
     checks: { degenerate, similaritySignal: signal },
     timings: { folds_ms: tFolds - t0, total_ms: t1 - t0 },
   };
@@ -692,4 +699,150 @@ export function runEvaluation(opts: EvalOptions = {}): EvalReport {
 
 function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The meta-score: weight sweep, nested choice of the weight, feature ablation
+
+/** Weights of the meta-score swept (score = (1 − w)·u·v + w·meta); 0 = the method without it. */
+export const META_WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 1];
+
+/** A meta-model variant for the ablation: the model features and task features it keeps. */
+export interface MetaVariant {
+  id: string;
+  label: string;
+  keep?: (feature: string) => boolean;
+  taskFeatures?: TaskMetaFeature[];
+}
+
+const SCALE_FEATURES = ["logParams", "logFlops", "logDepth"];
+export const META_VARIANTS: MetaVariant[] = [
+  { id: "full", label: "as built (all model features; interactions with classes and size)" },
+  { id: "mainOnly", label: "model main effects only (no task features)", taskFeatures: [] },
+  { id: "classes", label: "interactions with the class count only", taskFeatures: ["logClasses"] },
+  { id: "size", label: "interactions with the task size only", taskFeatures: ["logSize"] },
+  { id: "noCluster", label: "without the architecture cluster", keep: (f) => !f.startsWith("arch~") },
+  { id: "noPretraining", label: "without the pre-training kind", keep: (f) => !(PRETRAINING_KINDS as readonly string[]).includes(f) },
+  { id: "noScale", label: "without log params, FLOPs, depth", keep: (f) => !SCALE_FEATURES.includes(f) },
+];
+
+/** The zoo with its meta model refitted for a variant, on the zoo's own (fold's) records. */
+export function refitMeta(zoo: Zoo, v: MetaVariant): Zoo {
+  const meta = zoo.meta;
+  if (!meta) throw new Error(`zoo ${zoo.zoo} has no meta model`);
+  if (!v.keep && !v.taskFeatures) return zoo;
+  const idx = meta.features.map((f, i) => (!v.keep || v.keep(f) ? i : -1)).filter((i) => i >= 0);
+  const rows = zoo.models.map((m) => idx.map((i) => m.meta![i]));
+  const z = zoo.models.map((m) => zoo.tasks.map((t) => (t.id in m.results ? (m.results[t.id] - t.mean) / t.std : Number.NaN)));
+  const tasks = zoo.tasks.map((t) => ({ nClasses: t.nClasses, size: t.size ?? null }));
+  const refit = fitMetaModel(
+    idx.map((i) => meta.features[i]),
+    rows,
+    z,
+    tasks,
+    { taskFeatures: v.taskFeatures ?? meta.taskFeatures },
+  );
+  return { ...zoo, meta: refit, models: zoo.models.map((m, i) => ({ ...m, meta: rows[i] })) };
+}
+
+export interface MetaZooResult {
+  zoo: string;
+  /** The weight the zoo ships with (zoos.ts mapper.meta). */
+  configured: number;
+  /** The meta model as shipped (full records), and the λ each fold's refit chose. */
+  shipped: NonNullable<Zoo["meta"]> | null;
+  /** Bytes the meta-score adds to the shipped zoo file (meta block, model rows, task sizes). */
+  bytes: number;
+  lambdas: { task: string; lambda: number }[];
+  sweep: { w: number; mean: Summary; folds: number[] }[];
+  prior: Summary;
+  /** The in-sample best weight (all folds; ties: the smaller w). */
+  best: { w: number; weightedTau: number };
+  /** Nested: for each held-out task, w chosen on the zoo's other held-out tasks, applied to it. */
+  nested: { mean: Summary; chosen: { task: string; w: number; weightedTau: number; base: number }[]; wins: number; ties: number; losses: number };
+  /** The rule's weight: the best w if the nested choice beats w = 0 by more than TIE on the mean
+   * and wins more tasks than it loses, else 0. */
+  recommended: number;
+  /** Weighted τ per w (META_WEIGHTS order) for each meta-model variant. */
+  variants: { id: string; label: string; weightedTau: number[] }[];
+  /** At the best w, the task described by its stored sample's counts instead (its classes in the
+   * sample, size = images in the sample): what the page gives the meta-score without the folder's
+   * usable-image count and with a partial class list. */
+  sampleCounts: { w: number; mean: Summary };
+}
+
+/** Index of the best mean over the folds not skipped; ties: the earlier (smaller w). */
+function bestIndex(perW: readonly number[][], skip: number): number {
+  let best = 0;
+  let bestMean = -Infinity;
+  perW.forEach((folds, j) => {
+    const m = mean(folds.filter((_, i) => i !== skip));
+    if (m > bestMean + 1e-12) {
+      best = j;
+      bestMean = m;
+    }
+  });
+  return best;
+}
+
+function evaluateMeta(zooId: string, folds: Fold[], shipped: Zoo): MetaZooResult {
+  const ws = META_WEIGHTS;
+  const metrics = ws.map((w) => folds.map((f) => scoreRanking(methodRanking(f.built, f.desc, { meta: w }), f.truth)));
+  const wtau = metrics.map((ms) => ms.map((m) => m.weightedTau));
+  const best = bestIndex(wtau, -1);
+  const chosen = folds.map((f, i) => {
+    const j = bestIndex(wtau, i);
+    return { task: f.task, w: ws[j], weightedTau: wtau[j][i], base: wtau[0][i], m: metrics[j][i] };
+  });
+  const nestedMean = meanMetrics(chosen.map((c) => strip(c.m)));
+  const nested = {
+    mean: nestedMean,
+    chosen: chosen.map(({ m: _m, ...c }) => (void _m, c)),
+    wins: chosen.filter((c) => c.weightedTau > c.base + TIE).length,
+    ties: chosen.filter((c) => Math.abs(c.weightedTau - c.base) <= TIE).length,
+    losses: chosen.filter((c) => c.weightedTau < c.base - TIE).length,
+  };
+  const baseMean = mean(wtau[0]);
+  const recommended = nested.mean.weightedTau - baseMean > TIE && nested.wins > nested.losses ? ws[best] : 0;
+  const variants = META_VARIANTS.map((v) => {
+    const zoos = folds.map((f) => refitMeta(f.built, v));
+    return { id: v.id, label: v.label, weightedTau: ws.map((w) => mean(folds.map((f, i) => scoreRanking(methodRanking(zoos[i], f.desc, { meta: w }), f.truth).weightedTau))) };
+  });
+  return {
+    zoo: zooId,
+    configured: folds[0].built.mapper.meta ?? 0,
+    shipped: shipped.meta ?? null,
+    bytes: JSON.stringify(shipped).length - JSON.stringify(withoutMetaFields(shipped)).length,
+    lambdas: folds.map((f) => ({ task: f.task, lambda: f.built.meta?.lambda ?? Number.NaN })),
+    sweep: ws.map((w, j) => ({ w, mean: meanMetrics(metrics[j].map(strip)), folds: wtau[j] })),
+    prior: meanMetrics(folds.map((f) => strip(scoreRanking(rankByPrior(f.built), f.truth)))),
+    best: { w: ws[best], weightedTau: mean(wtau[best]) },
+    nested,
+    recommended,
+    variants,
+    sampleCounts: {
+      w: ws[best],
+      mean: meanMetrics(
+        folds.map((f) => {
+          const { size: _size, ...rest } = f.desc;
+          void _size;
+          return strip(scoreRanking(methodRanking(f.built, { ...rest, nClasses: f.sampleClasses }, { meta: ws[best] }), f.truth));
+        }),
+      ),
+    },
+  };
+}
+
+/** A zoo as it was before the meta-score: no meta block, weight, model rows or task sizes. */
+export function withoutMetaFields(zoo: Zoo): Zoo {
+  const { meta: _m, ...rest } = zoo;
+  void _m;
+  const { meta: _w, ...mapper } = zoo.mapper;
+  void _w;
+  return {
+    ...rest,
+    mapper,
+    tasks: zoo.tasks.map(({ size: _s, ...t }) => (void _s, t)),
+    models: zoo.models.map(({ meta: _x, ...m }) => (void _x, m)),
+  };
 }

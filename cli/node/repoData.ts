@@ -7,8 +7,12 @@ import { buildCentroids, buildManifest, buildZoo, type ImageTaskEmbeddings, type
 import { sha256Hex } from "../../src/core/bundle/hash.ts";
 import type { Manifest, Zoo } from "../../src/core/bundle/schema.ts";
 import type { TidyRecord } from "../../src/core/space/matrix.ts";
-import { ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
+import { excludedImageKeys, excludedTasksFor, ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
 import { nearestArchs, type Archi2VecData } from "../../src/core/archi2vec/index.ts";
+import { buildTimmZoo, fitOnZoo } from "./coldstart.ts";
+import type { ByoBundle } from "../../src/core/bundle/byo.ts";
+import { withHash } from "../../src/core/bundle/hash.ts";
+import { BUNDLE_SCHEMA } from "../../src/core/bundle/schema.ts";
 import { EMBEDDING_DIM, PROXY_MODEL_PATH } from "./proxy.ts";
 
 export const REPO = resolve(import.meta.dirname, "../..");
@@ -132,34 +136,53 @@ export interface BuiltBundle {
   zoos: Zoo[];
 }
 
+/** The file that places a user's dropped ONNX model: archi2vec parameters and the cold-start
+ * regressor fitted on the zoo whose space the predicted zoo shares. */
+export function buildByo(target: Zoo, sameSpace: string[]): ByoBundle {
+  const a2v = readArchi2vec();
+  if (!a2v) throw new Error("data/derived/archi2vec.json is missing; run `npx tsx tools/build-archi2vec.ts`");
+  return withHash<ByoBundle>({
+    schema: BUNDLE_SCHEMA,
+    space: target.zoo,
+    spaceHash: target.hash,
+    sameSpace,
+    archi2vec: { method: a2v.method, idf: a2v.idf },
+    coldStart: fitOnZoo(target),
+  });
+}
+
+/** One zoo's space from the repo's records, with a task held out when `excludeTask` is given. */
+export function buildZooFor(def: ZooDefinition, excludeTask?: string): Zoo {
+  return buildZoo({
+    def,
+    records: readZooRecords(def),
+    info: modelInfoFor(def.id),
+    excludeTasks: excludedTasksFor(def, excludeTask, imageKeys()),
+    provenance: PROVENANCE,
+  });
+}
+
+let imageKeysCache: string[] | null = null;
+function imageKeys(): string[] {
+  return (imageKeysCache ??= (JSON.parse(readFileSync(EMBEDDINGS_INDEX, "utf8")) as EmbeddingsIndex).tasks.map((t) => t.key));
+}
+
 /** Builds manifest + zoos in memory. `excludeTask` removes a task (by its id in any zoo) from
  * the records and its image sample from the centroids: a clean leave-one-task-out space. */
 export function buildBundle(opts: { excludeTask?: string; zoos?: string[] } = {}): BuiltBundle {
   const defs = ZOO_DEFINITIONS.filter((d) => !opts.zoos || opts.zoos.includes(d.id));
   const ex = opts.excludeTask;
   const allImages = readImageEmbeddings();
-  // A task id of any zoo or an image-sample key names the same held-out dataset everywhere.
-  const excludedImageKeys = new Set<string>();
-  if (ex) {
-    for (const d of ZOO_DEFINITIONS) if (d.imageTasks[ex]) excludedImageKeys.add(d.imageTasks[ex]);
-    if (allImages.some((t) => t.key === ex)) excludedImageKeys.add(ex);
-  }
-  const images = allImages.filter((t) => !excludedImageKeys.has(t.key));
-  const centroids = buildCentroids(images);
-  const zoos = defs.map((def) =>
-    buildZoo({
-      def,
-      records: readZooRecords(def),
-      info: modelInfoFor(def.id),
-      excludeTasks: ex ? [ex, ...Object.entries(def.imageTasks).filter(([, k]) => excludedImageKeys.has(k)).map(([t]) => t)] : [],
-      provenance: PROVENANCE,
-    }),
-  );
+  const dropped = excludedImageKeys(ex, allImages.map((t) => t.key));
+  const centroids = buildCentroids(allImages.filter((t) => !dropped.has(t.key)));
+  const zoos = defs.map((def) => buildZooFor(def, ex));
+  // The predicted zoo shares the classic zoo's space; it is built from it (cli/node/coldstart.ts).
+  if (!opts.zoos || opts.zoos.includes("timm")) zoos.push(buildTimmZoo({ excludeTask: ex }));
   const manifest = buildManifest({
     provenance: PROVENANCE,
     proxy: { file: "models/mobilenetv2-fp32.onnx", sha256: sha256Hex(readFileSync(PROXY_MODEL_PATH)), embeddingDim: EMBEDDING_DIM },
     centroids,
-    zoos: zoos.map((zoo) => ({ zoo, file: `zoo-${zoo.zoo}.json`, predicted: false })),
+    zoos: zoos.map((zoo) => ({ zoo, file: `zoo-${zoo.zoo}.json`, predicted: zoo.models.every((m) => !m.measured) })),
   });
   return { manifest, zoos };
 }

@@ -1,6 +1,7 @@
 import type { Zoo } from "./bundle/schema.ts";
 import { placeTask, type TaskPlacement } from "./task/mapper.ts";
-import type { TaskDescriptor } from "./task/descriptor.ts";
+import { taskSizeOf, type TaskDescriptor } from "./task/descriptor.ts";
+import { metaScores, metaTaskVector } from "./task/meta.ts";
 
 export interface RankedModel {
   model: string;
@@ -27,16 +28,41 @@ export function orderByScore(ids: readonly string[], scores: ArrayLike<number>):
     .sort((a, b) => b.score - a.score || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
 }
 
+/** The meta-score part of a ranking: its weight and the task features it was computed from. */
+export interface MetaPlacement {
+  /** w in score = (1 − w)·u·v + w·meta. */
+  weight: number;
+  /** Class count and size the task features came from (size: the folder's usable images). */
+  nClasses: number;
+  size: number;
+  /** The task's standardised features (names: zoo.meta.taskFeatures). */
+  task: number[];
+  /** Each model's meta-score, in the zoo's model order. */
+  scores: Float64Array;
+}
+
 export interface Ranking {
   placement: TaskPlacement;
+  /** null when the zoo ranks by u·v alone (w = 0 or no meta model). */
+  meta: MetaPlacement | null;
   ranking: RankedModel[];
 }
 
-/** The whole ranking step, shared by the page, the CLI and the evaluation. */
+/**
+ * The whole ranking step, shared by the page, the CLI and the evaluation:
+ * score = (1 − w)·u·v + w·meta, w = zoo.mapper.meta (0 when absent; then exactly u·v).
+ */
 export function rankZoo(zoo: Zoo, desc: TaskDescriptor): Ranking {
   const placement = placeTask(zoo, desc);
-  const scores = scoreModels(zoo.models, placement.vector);
-  return { placement, ranking: orderByScore(zoo.models.map((m) => m.id), scores) };
+  const transfer = scoreModels(zoo.models, placement.vector);
+  const ids = zoo.models.map((m) => m.id);
+  const w = zoo.mapper.meta ?? 0;
+  if (w === 0 || !zoo.meta) return { placement, meta: null, ranking: orderByScore(ids, transfer) };
+  const size = taskSizeOf(desc);
+  const task = metaTaskVector(zoo.meta, { nClasses: desc.nClasses, size });
+  const meta = metaScores(zoo.models, zoo.meta, task);
+  const scores = transfer.map((s, m) => (1 - w) * s + w * meta[m]);
+  return { placement, meta: { weight: w, nClasses: desc.nClasses, size, task, scores: meta }, ranking: orderByScore(ids, scores) };
 }
 
 /** The task-agnostic baseline: models by their mean standardised historical result. */

@@ -12,8 +12,15 @@ export interface ZooDefinition {
   dropTasks?: Record<string, string>;
   /** Task id → key of its image sample (folder name in shared/data/images). */
   imageTasks: Record<string, string>;
+  /** Training-set sizes where this zoo's source used other splits than TASK_SIZES lists. */
+  taskSizes?: Record<string, number>;
   rank: number;
-  mapper: { tau: number; alpha: number };
+  /**
+   * tau, alpha: the image mapper (src/core/task/mapper.ts). meta: weight w of the meta-score in
+   * score = (1 − w)·u·v + w·meta (src/core/task/meta.ts). Optional: a definition without it gets
+   * no meta model in its bundle and ranks by u·v alone (w = 0).
+   */
+  mapper: { tau: number; alpha: number; meta?: number };
 }
 
 export const ZOO_DEFINITIONS: ZooDefinition[] = [
@@ -29,7 +36,7 @@ export const ZOO_DEFINITIONS: ZooDefinition[] = [
     ],
     imageTasks: { caltech101: "caltech101", cifar10: "cifar10", dtd: "dtd", cars: "stanford_cars", flowers: "flowers102" },
     rank: 5,
-    mapper: { tau: 0.02, alpha: 0 },
+    mapper: { tau: 0.02, alpha: 0, meta: 0 },
   },
   {
     id: "hub",
@@ -48,8 +55,25 @@ export const ZOO_DEFINITIONS: ZooDefinition[] = [
       flowers: "flowers102",
       diabetic_retinopathy_detection: "diabetic_retinopathy",
     },
+    // TransferGraph's own table of its targets (zLizy/transfergraph @ 8195740,
+    // resources/experiments/image_classification/target_dataset_features.csv, column `size`):
+    // the tfds train splits, e.g. dtd and flowers without their val splits.
+    taskSizes: {
+      caltech101: 3060,
+      cifar100: 50000,
+      diabetic_retinopathy_detection: 35126,
+      dtd: 1880,
+      eurosat: 27000,
+      flowers: 1020,
+      kitti: 6347,
+      pets: 3680,
+      smallnorb_label_azimuth: 24300,
+      smallnorb_label_elevation: 24300,
+      stanfordcars: 8144,
+      svhn: 73257,
+    },
     rank: 5,
-    mapper: { tau: 0.02, alpha: 0 },
+    mapper: { tau: 0.02, alpha: 0, meta: 0.1 },
   },
 ];
 
@@ -76,8 +100,63 @@ export const TASK_CLASSES: Record<string, number> = {
   svhn: 10,
 };
 
+/**
+ * Number of training images of each historical dataset, as fine-tuned in the records. Classic
+ * (SFDA/EMMS, which use the datasets of Ericsson et al.'s ssl-transfer, i.e. the splits of
+ * Kornblith et al., "Do Better ImageNet Models Transfer Better?", CVPR 2019, Table A1; the final
+ * fine-tuning runs on train+val where a val split exists): aircraft, dtd, flowers and voc2007 are
+ * train+val. The TransferGraph-only tasks are from TransferGraph's table (see the hub zoo's
+ * `taskSizes`, which also overrides dtd and flowers with its smaller train splits).
+ */
+export const TASK_SIZES: Record<string, number> = {
+  aircraft: 6667,
+  caltech101: 3060,
+  cars: 8144,
+  stanfordcars: 8144,
+  cifar10: 50000,
+  cifar100: 50000,
+  dtd: 3760,
+  flowers: 2040,
+  food: 75750,
+  food101: 75750,
+  pets: 3680,
+  sun397: 19850,
+  voc2007: 5011,
+  diabetic_retinopathy_detection: 35126,
+  eurosat: 27000,
+  kitti: 6347,
+  smallnorb_label_azimuth: 24300,
+  smallnorb_label_elevation: 24300,
+  svhn: 73257,
+};
+
+/** Training-set size of a zoo's task (its own source's split first), or null when unknown. */
+export function taskSize(def: Pick<ZooDefinition, "taskSizes">, task: string): number | null {
+  return def.taskSizes?.[task] ?? TASK_SIZES[task] ?? null;
+}
+
 export function zooDefinition(id: string): ZooDefinition {
   const def = ZOO_DEFINITIONS.find((z) => z.id === id);
   if (!def) throw new Error(`unknown zoo "${id}"; known zoos: ${ZOO_DEFINITIONS.map((z) => z.id).join(", ")}`);
   return def;
+}
+
+/**
+ * The task ids removed from a zoo when `task` is held out: the task itself and every task of this
+ * zoo shown by the same image sample, so a held-out dataset disappears everywhere. `task` may be a
+ * task id of any zoo or an image-sample key.
+ */
+export function excludedTasksFor(def: ZooDefinition, task: string | undefined, imageKeys: readonly string[]): string[] {
+  if (!task) return [];
+  const keys = excludedImageKeys(task, imageKeys);
+  return [task, ...Object.entries(def.imageTasks).filter(([, k]) => keys.has(k)).map(([t]) => t)];
+}
+
+/** Image-sample keys removed when `task` is held out. */
+export function excludedImageKeys(task: string | undefined, imageKeys: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  if (!task) return keys;
+  for (const d of ZOO_DEFINITIONS) if (d.imageTasks[task]) keys.add(d.imageTasks[task]);
+  if (imageKeys.includes(task)) keys.add(task);
+  return keys;
 }

@@ -56,10 +56,18 @@ export async function listDropped(items: DataTransferItemList, onCount?: (n: num
   return listing;
 }
 
-/** The `<input webkitdirectory>` path: files carry their folder-relative path already. */
+/** The `<input webkitdirectory>` path: files carry their folder-relative path already. The size is
+ * read only when asked (planDataset asks only for the files its sample reaches): the first read of
+ * a picked file's size is a synchronous round trip, 1.7 s of frozen page for 10,000 files. */
 export function listInput(files: FileList | readonly File[]): Listing {
   return {
-    files: Array.from(files, (file) => ({ path: file.webkitRelativePath || file.name, size: file.size, file })),
+    files: Array.from(files, (file) => ({
+      path: file.webkitRelativePath || file.name,
+      file,
+      get size() {
+        return file.size;
+      },
+    })),
     unreadable: [],
   };
 }

@@ -165,6 +165,7 @@ export const useApp = create<AppState>()((set, get) => {
         used.map((u) => u.e),
         used.map((u) => u.label),
         manifest,
+        plan.usable,
       );
       await ensureZoo(get().zooId);
       set((s) => ({

@@ -8,6 +8,17 @@ import config from "../../../playwright.config.ts";
 import { chromiumPath } from "../../../e2e/browser.ts";
 import { rendererRssMb } from "./servers.ts";
 
+const DEBUG = !!process.env.FENNEC_BENCH_DEBUG;
+
+/** With FENNEC_BENCH_DEBUG=1, the page's console, failed requests and workers go to stderr. */
+function watch(page: Page, tag: string): void {
+  if (!DEBUG) return;
+  page.on("console", (m) => process.stderr.write(`  [${tag} console.${m.type()}] ${m.text()}\n`));
+  page.on("requestfailed", (r) => process.stderr.write(`  [${tag} request failed] ${r.url()} ${r.failure()?.errorText}\n`));
+  page.on("worker", (w) => process.stderr.write(`  [${tag} worker] ${w.url()}\n`));
+  page.on("pageerror", (e) => process.stderr.write(`  [${tag} page error] ${e.message}\n`));
+}
+
 export function launchArgs(): string[] {
   const args = (config.use?.launchOptions?.args ?? []) as string[];
   return [...args, "--enable-precise-memory-info"];
@@ -135,6 +146,7 @@ export async function runApp(
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on("pageerror", (e) => consoleErrors.push(e.message));
+  watch(page, `app ${backend}`);
   let cdp: CDPSession | null = null;
   let timer: NodeJS.Timeout | null = null;
   try {
@@ -202,10 +214,18 @@ export async function runApp(
     });
     const workers = [];
     for (const w of page.workers()) {
-      const info = await w
-        .evaluate(() => ({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency }))
-        .catch(() => ({}));
-      workers.push({ url: w.url().replace(baseUrl, ""), ...info });
+      // Only the app's own worker: onnxruntime's thread workers block in Atomics.wait and would
+      // never answer an evaluate().
+      const url = w.url().replace(baseUrl, "");
+      if (!/embed\.worker/.test(url)) {
+        workers.push({ url });
+        continue;
+      }
+      const info = await Promise.race([
+        w.evaluate(() => ({ crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency })).catch(() => ({})),
+        new Promise<object>((r) => setTimeout(() => r({}), 5000)),
+      ]);
+      workers.push({ url, ...info });
     }
     const pthreadWorkers = await pthreadCount(browser).catch(() => -1);
     const prog = s.probe.progress.filter((p) => p.done > 0);
@@ -256,6 +276,7 @@ export async function runHarness(
 ): Promise<HarnessRun> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  watch(page, "harness");
   try {
     await page.goto(`${url}/index.html`);
     await page.waitForFunction(() => "__HARNESS__" in globalThis);

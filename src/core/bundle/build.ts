@@ -2,12 +2,13 @@ import { round } from "../math/linalg.ts";
 import { factorise } from "../space/factorise.ts";
 import { pivotRecords, priorScores, standardiseColumns, withoutTasks, type TidyRecord } from "../space/matrix.ts";
 import { centredUnit } from "../task/descriptor.ts";
-import { TASK_CLASSES, type ZooDefinition } from "../zoos.ts";
+import { buildMetaModel } from "../task/meta.ts";
+import { TASK_CLASSES, taskSize, type ZooDefinition } from "../zoos.ts";
 import { withHash } from "./hash.ts";
 import { BUNDLE_SCHEMA, type ImageTask, type Manifest, type Zoo, type ZooModel } from "./schema.ts";
 
 /** Everything about a model that is not learned from the records. */
-export type ModelInfo = Omit<ZooModel, "id" | "prior" | "vector" | "results" | "measured">;
+export type ModelInfo = Omit<ZooModel, "id" | "prior" | "vector" | "results" | "measured" | "meta">;
 
 const VECTOR_DIGITS = 5;
 
@@ -20,7 +21,11 @@ export interface BuildZooInput {
   provenance: string;
 }
 
-/** Builds one zoo's transfer space from its records: standardise, factorise, prior. */
+/**
+ * Builds one zoo's transfer space from its records: standardise, factorise, prior; and, when the
+ * definition gives a meta-score weight (`mapper.meta`, even 0), the meta-score model fitted on the
+ * same standardised records (src/core/task/meta.ts).
+ */
 export function buildZoo({ def, records, info, excludeTasks = [], provenance }: BuildZooInput): Zoo {
   const full = pivotRecords(records);
   const matrix = withoutTasks(full, excludeTasks);
@@ -29,6 +34,9 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance }: 
   const { U, V } = factorise(z, { rank: def.rank });
   const prior = priorScores(z);
   const rv = (v: number[]) => v.map((x) => round(x, VECTOR_DIGITS));
+  const infos = matrix.models.map((id) => info(id));
+  const taskInputs = matrix.tasks.map((id) => ({ nClasses: TASK_CLASSES[id] ?? null, size: taskSize(def, id) }));
+  const meta = def.mapper.meta === undefined ? null : buildMetaModel(infos, z, taskInputs);
   return withHash<Zoo>({
     schema: BUNDLE_SCHEMA,
     zoo: def.id,
@@ -38,21 +46,24 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance }: 
     provenance,
     rank: def.rank,
     mapper: def.mapper,
+    ...(meta && { meta: meta.meta }),
     tasks: matrix.tasks.map((id, t) => ({
       id,
       imageTask: def.imageTasks[id] ?? null,
       nModels: z.filter((row) => !Number.isNaN(row[t])).length,
       nClasses: TASK_CLASSES[id] ?? null,
+      ...(meta && { size: taskInputs[t].size }),
       mean: round(stats[t].mean, 6),
       std: round(stats[t].std, 6),
       vector: rv(V[t]),
     })),
     models: matrix.models.map((id, m) => ({
       id,
-      ...info(id),
+      ...infos[m],
       measured: true,
       prior: round(prior[m], VECTOR_DIGITS),
       vector: rv(U[m]),
+      ...(meta && { meta: meta.rows[m] }),
       results: Object.fromEntries(matrix.tasks.map((t, i) => [t, matrix.values[m][i]]).filter(([, v]) => !Number.isNaN(v))),
     })),
   });

@@ -20,6 +20,6 @@ export function contentHash(doc: Record<string, unknown>): string {
   return sha256Hex(canonicalJson(rest));
 }
 
-export function withHash<T extends Record<string, unknown>>(doc: Omit<T, "hash">): T {
+export function withHash<T extends object>(doc: Omit<T, "hash">): T {
   return { ...doc, hash: contentHash(doc as Record<string, unknown>) } as unknown as T;
 }

@@ -52,6 +52,9 @@ export const ZooTaskSchema = z.object({
   imageTask: z.string().nullable(),
   nModels: z.number().int().nonnegative(),
   nClasses: z.number().int().positive().nullable(),
+  /** Number of training images in the source's fine-tuning runs (zoos.ts TASK_SIZES); absent in
+   * bundles built before the meta-score. */
+  size: z.number().int().positive().nullable().optional(),
   /** Column mean/std of the raw results, to turn standardised scores back into the metric. */
   mean: finite,
   std: finite,
@@ -61,7 +64,7 @@ export const ZooTaskSchema = z.object({
 export const ZooModelSchema = z.object({
   id: z.string().min(1),
   name: z.string(),
-  library: z.enum(["torchvision", "timm", "hf", "ssl", "github"]),
+  library: z.enum(["torchvision", "timm", "hf", "ssl", "github", "user"]),
   /** A ready line of Python that loads the checkpoint (or says where it lives). */
   code: z.string(),
   sourceId: z.string(),
@@ -86,8 +89,24 @@ export const ZooModelSchema = z.object({
     .nullable(),
   prior: finite,
   vector,
+  /** The model's meta-score features, in the order of the zoo's `meta.features` (absent when the
+   * zoo has no meta model). */
+  meta: z.array(finite).optional(),
   /** Measured results on historical tasks (the zoo's metric, raw). */
   results: z.record(z.string(), finite),
+});
+
+export const MetaModelSchema = z.object({
+  /** Model feature names: the order of each model's `meta` values. */
+  features: z.array(z.string().min(1)).min(1),
+  center: z.array(finite),
+  /** Task feature names (log number of classes, log training-set size). */
+  taskFeatures: z.array(z.enum(["logClasses", "logSize"])),
+  taskMean: z.array(finite),
+  taskStd: z.array(finite.refine((x) => x > 0, "must be positive")),
+  /** Main effects, then one row of interactions per task feature. */
+  weights: z.array(z.array(finite)).min(1),
+  lambda: finite,
 });
 
 export const ZooSchema = z.object({
@@ -104,9 +123,28 @@ export const ZooSchema = z.object({
     tau: finite.refine((x) => x > 0, "must be positive"),
     /** How far the task vector moves from the prior towards the image-inferred mix (0..1). */
     alpha: finite.refine((x) => x >= 0 && x <= 1, "must be within 0..1"),
+    /** Weight w of the meta-score: score = (1 − w)·u·v + w·meta (0..1; absent = 0). */
+    meta: finite.refine((x) => x >= 0 && x <= 1, "must be within 0..1").optional(),
   }),
+  /** The fitted meta-score model (src/core/task/meta.ts); absent in zoos without one. */
+  meta: MetaModelSchema.optional(),
   tasks: z.array(ZooTaskSchema).min(1),
   models: z.array(ZooModelSchema).min(1),
+}).superRefine((zoo, ctx) => {
+  const meta = zoo.meta;
+  if (!meta) {
+    if ((zoo.mapper.meta ?? 0) > 0) ctx.addIssue({ code: "custom", path: ["mapper", "meta"], message: "is above 0 but the zoo has no meta model" });
+    if (zoo.models.some((m) => m.meta)) ctx.addIssue({ code: "custom", path: ["models"], message: "carry meta features but the zoo has no meta model" });
+    return;
+  }
+  const p = meta.features.length;
+  const q = meta.taskFeatures.length;
+  if (meta.center.length !== p || meta.weights.length !== 1 + q || meta.weights.some((w) => w.length !== p))
+    ctx.addIssue({ code: "custom", path: ["meta"], message: `weights must be ${1 + q} rows of ${p} values, center ${p} values` });
+  if (meta.taskMean.length !== q || meta.taskStd.length !== q)
+    ctx.addIssue({ code: "custom", path: ["meta"], message: `taskMean and taskStd must have ${q} values` });
+  const bad = zoo.models.findIndex((m) => m.meta?.length !== p);
+  if (bad >= 0) ctx.addIssue({ code: "custom", path: ["models", bad, "meta"], message: `must have ${p} values (meta.features)` });
 });
 
 export type Manifest = z.infer<typeof ManifestSchema>;
@@ -114,3 +152,4 @@ export type ImageTask = z.infer<typeof ImageTaskSchema>;
 export type Zoo = z.infer<typeof ZooSchema>;
 export type ZooModel = z.infer<typeof ZooModelSchema>;
 export type ZooTask = z.infer<typeof ZooTaskSchema>;
+export type ZooMetaModel = z.infer<typeof MetaModelSchema>;

@@ -35,6 +35,9 @@ const Payload = z.object({
   s: z.array(z.number().int().min(-(10 ** SIM_DIGITS)).max(10 ** SIM_DIGITS)),
   n: z.number().int().min(1).max(10_000_000),
   c: z.number().int().min(0).max(1_000_000),
+  /** Usable images in the folder (the descriptor's optional `size`); absent in links made before
+   * it existed, which then fall back to `n`. */
+  u: z.number().int().min(1).max(1_000_000_000).optional(),
   q: z.string().max(200).optional(),
   o: z.tuple([z.string().min(1).max(60), z.union([z.literal(0), z.literal(1)])]).optional(),
   m: z.string().min(1).max(200).optional(),
@@ -78,6 +81,7 @@ export function encodeShare(state: ShareState): string {
     n: state.descriptor.nImages,
     c: state.descriptor.nClasses,
   };
+  if (state.descriptor.size !== undefined) payload.u = state.descriptor.size;
   const v = state.view ?? {};
   if (v.q) payload.q = v.q;
   if (v.sort) payload.o = [v.sort.id, v.sort.desc ? 1 : 0];
@@ -116,7 +120,7 @@ export function decodeShare(hash: string): ShareState {
   return {
     bundle: p.b,
     zoo: p.z,
-    descriptor: { nImages: p.n, nClasses: p.c, sims: Object.fromEntries(p.k.map((k, i) => [k, p.s[i] / scale])) },
+    descriptor: { nImages: p.n, nClasses: p.c, ...(p.u !== undefined && { size: p.u }), sims: Object.fromEntries(p.k.map((k, i) => [k, p.s[i] / scale])) },
     view: {
       ...(p.q !== undefined && { q: p.q }),
       ...(p.o && { sort: { id: p.o[0], desc: p.o[1] === 1 } }),

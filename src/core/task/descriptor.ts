@@ -9,6 +9,9 @@ export interface TaskDescriptor {
   nImages: number;
   /** 0 for an unlabelled (flat) folder. */
   nClasses: number;
+  /** Usable images in the whole folder (the task's size; `nImages` is the embedded sample).
+   * Optional: descriptors and links made without it fall back to nImages. */
+  size?: number;
   /** Cosine between the task's mean centred embedding and each historical image task's centroid. */
   sims: Record<string, number>;
 }
@@ -34,15 +37,24 @@ export function meanCentredUnit(embeddings: readonly ArrayLike<number>[], center
   return sum.map((x) => x / Math.max(embeddings.length, 1));
 }
 
+/** `size`: the number of usable images in the folder (e.g. `plan.usable`), when known; never
+ * taken below the number of images described. */
 export function describeTask(
   embeddings: readonly ArrayLike<number>[],
   labels: readonly string[],
   space: CentroidSpace,
+  size?: number,
 ): TaskDescriptor {
   if (embeddings.length === 0) throw new Error("describeTask: no embeddings");
+  if (size !== undefined && !(Number.isFinite(size) && size >= 0)) throw new Error(`describeTask: size must be a count of images, got ${size}`);
   const m = meanCentredUnit(embeddings, space.center);
   const sims: Record<string, number> = {};
   for (const t of space.imageTasks) sims[t.key] = round(cosine(m, t.centroid), SIM_DIGITS);
   const classes = new Set(labels.filter((l) => l !== ""));
-  return { nImages: embeddings.length, nClasses: classes.size, sims };
+  return { nImages: embeddings.length, nClasses: classes.size, ...(size !== undefined && { size: Math.max(Math.round(size), embeddings.length) }), sims };
+}
+
+/** The task's size for the meta-score: the folder's usable images, else the images described. */
+export function taskSizeOf(desc: Pick<TaskDescriptor, "nImages" | "size">): number {
+  return desc.size ?? desc.nImages;
 }

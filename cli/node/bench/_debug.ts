@@ -1,0 +1,30 @@
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { launchBrowser } from "./browser.ts";
+import { startPreview } from "./servers.ts";
+import { buildSample, sourceImages, REPO } from "./datasets.ts";
+const tmp = mkdtempSync(join(tmpdir(), "fennec-bench-dbg-"));
+const s = buildSample(sourceImages(), join(tmp, "s"), 16);
+const dist = join(tmp, "dist");
+spawnSync("npx", ["vite", "build", "--outDir", dist, "--emptyOutDir", "--logLevel", "warn"], { cwd: REPO, stdio: "inherit" });
+const pv = await startPreview(REPO, dist);
+const { browser } = await launchBrowser();
+const page = await browser.newPage();
+page.on("console", (m) => console.log("console:", m.type(), m.text()));
+page.on("requestfailed", (r) => console.log("failed:", r.url(), r.failure()?.errorText));
+page.on("response", (r) => console.log("resp:", r.status(), r.url()));
+page.on("worker", (w) => console.log("worker:", w.url()));
+await page.goto(`${pv.url}/?backend=wasm`);
+await page.waitForTimeout(3000);
+await page.getByTestId("dataset-input").setInputFiles(s.dir);
+const t0 = Date.now();
+while (Date.now() - t0 < 90000) {
+  const st = await page.evaluate(() => { const s = (globalThis as any).__FENNEC__.getState(); return { phase: s.phase, errors: s.errors, progress: s.progress }; });
+  console.log(JSON.stringify(st));
+  if (st.phase === "ranked" || st.errors.length) break;
+  await page.waitForTimeout(3000);
+}
+await browser.close();
+await pv.stop();
