@@ -1,7 +1,12 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { z } from "zod";
 import { App } from "./ui/App.tsx";
 import "./ui/app.css";
+
+// The page's CSP forbids eval; without this, zod probes for it with `new Function` (caught, but
+// reported as a securitypolicyviolation) before falling back to the same eval-free parser.
+z.config({ jitless: true });
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

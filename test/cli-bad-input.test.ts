@@ -7,6 +7,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -131,10 +132,12 @@ describe("decoding odd formats", () => {
 
   it("decodes a 12000×12000 JPEG and a 9000×5000 PNG without holding them at full size", async () => {
     // A fresh process, so that its peak memory is the decoding's: 576 MB of RGBA would show.
-    const script = `import { decodeFile } from "./cli/node/decode.ts";
+    const script = `(async () => {
+      const { decodeFile } = await import(${JSON.stringify(pathToFileURL(resolve(ROOT, "cli/node/decode.ts")).href)});
       const sizes = [];
-      for (const p of process.argv.slice(2)) { const img = await decodeFile(p); sizes.push([img.width, img.height]); }
-      console.log(JSON.stringify({ sizes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));`;
+      for (const p of process.argv.slice(-2)) { const img = await decodeFile(p); sizes.push([img.width, img.height]); }
+      console.log(JSON.stringify({ sizes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+    })();`;
     const { stdout } = await run("npx", ["tsx", "--eval", script, resolve(f.huge, "leopard/12000x12000.jpg"), resolve(f.huge, "leopard/9000x5000.png")], { cwd: ROOT, encoding: "utf8" });
     const out = JSON.parse(stdout) as { sizes: number[][]; maxRssMb: number };
     console.log(`CLI decoding the oversized images: peak RSS ${out.maxRssMb.toFixed(0)} MB`);

@@ -1,5 +1,6 @@
 import type { Manifest, Zoo } from "../core/bundle/schema.ts";
 import { validateManifest, validateZoo, BundleError } from "../core/bundle/validate.ts";
+import { BYO_FILE, validateByo, type ByoBundle } from "../core/bundle/byo.ts";
 import { appUrl } from "../worker/client.ts";
 
 async function fetchJson(file: string): Promise<unknown> {
@@ -27,4 +28,13 @@ export async function loadZoo(manifest: Manifest, id: string): Promise<Zoo> {
   const zoo = validateZoo(await fetchJson(entry.file), entry.file);
   if (zoo.hash !== entry.hash) throw new BundleError(entry.file, "is not the version the manifest lists; reload the page");
   return zoo;
+}
+
+/** The cold-start file for dropped models; it must predict into this manifest's zoo. */
+export async function loadByo(manifest: Manifest): Promise<ByoBundle> {
+  const byo = validateByo(await fetchJson(BYO_FILE));
+  if (manifest.zoos.find((z) => z.id === byo.space)?.hash !== byo.spaceHash) {
+    throw new BundleError(BYO_FILE, "was built for another version of the data; reload the page");
+  }
+  return byo;
 }

@@ -72,3 +72,17 @@ export function rankByPrior(zoo: Zoo): RankedModel[] {
     zoo.models.map((m) => m.prior),
   );
 }
+
+/**
+ * Adds models that are not part of the zoo (a user's own) to a ranking, scored in the same task
+ * placement, without changing how the zoo's own models are placed or scored. Their meta-score is
+ * the zoo average (0): nothing is known of their pre-training.
+ */
+export function withExtraModels(result: Ranking, extra: readonly { id: string; vector: readonly number[] }[]): Ranking {
+  if (extra.length === 0) return result;
+  const w = result.meta?.weight ?? 0;
+  const scores = scoreModels(extra, result.placement.vector);
+  const added = extra.map((m, i) => ({ model: m.id, score: (1 - w) * scores[i] }));
+  const all = [...result.ranking, ...added];
+  return { ...result, ranking: orderByScore(all.map((r) => r.model), all.map((r) => r.score)) };
+}

@@ -1,10 +1,14 @@
 import { create } from "zustand";
-import type { Manifest, Zoo } from "../core/bundle/schema.ts";
+import type { Manifest, Zoo, ZooModel } from "../core/bundle/schema.ts";
 import { DEFAULT_SAMPLE, planDataset, type DatasetPlan, type SampleOptions, type SkippedFile } from "../core/sampling.ts";
 import { checkShareAgainst, decodeShare, ShareLinkError, type ShareState } from "../core/share/codec.ts";
 import { cleanFilters, type ModelFilters } from "../core/filters.ts";
 import { describeTask, type TaskDescriptor } from "../core/task/descriptor.ts";
-import { loadManifest, loadZoo } from "../bundle/load.ts";
+import { loadByo, loadManifest, loadZoo } from "../bundle/load.ts";
+import type { ByoBundle } from "../core/bundle/byo.ts";
+import { priorTaskVector } from "../core/task/mapper.ts";
+import { userModel } from "../core/userModel.ts";
+import { readOnnxModel } from "../model/onnxFile.ts";
 import type { BrowserFile, Listing } from "../dataset/walk.ts";
 import { embedAll, type EmbedProgress } from "../worker/client.ts";
 import type { Backend, BackendChoice } from "../worker/embed.worker.ts";
@@ -39,6 +43,10 @@ export interface AppState {
   timings: { dropToTableMs: number; embedMs: number } | null;
   view: TableView;
   abort: AbortController | null;
+  /** Models the person dropped as ONNX files, placed in `byo.space` (and the zoos sharing it). */
+  userModels: ZooModel[];
+  byo: ByoBundle | null;
+  modelBusy: boolean;
 
   init(): Promise<void>;
   ingest(listing: Promise<Listing>): Promise<void>;
@@ -49,6 +57,7 @@ export interface AppState {
   setSampleOptions(opts: Partial<SampleOptions>): void;
   setBackendChoice(choice: BackendChoice): void;
   dismissErrors(): void;
+  addUserModels(files: readonly File[]): Promise<void>;
 }
 
 export const DEFAULT_ZOO = "hub";
@@ -89,6 +98,9 @@ export const useApp = create<AppState>()((set, get) => {
     timings: null,
     view: DEFAULT_VIEW,
     abort: null,
+    userModels: [],
+    byo: null,
+    modelBusy: false,
 
     async init() {
       try {
@@ -182,10 +194,13 @@ export const useApp = create<AppState>()((set, get) => {
     },
 
     async selectZoo(id) {
+      const previous = get().zooId;
+      // Switch at once (the radio follows the click); the zoo file arrives a moment later.
+      set({ zooId: id, view: { ...get().view, open: null, filters: {} } });
       try {
         await ensureZoo(id);
-        set({ zooId: id, view: { ...get().view, open: null, filters: {} } });
       } catch (e) {
+        set({ zooId: previous });
         fail(`That model zoo could not be loaded: ${(e as Error).message}`);
       }
     },
@@ -227,6 +242,35 @@ export const useApp = create<AppState>()((set, get) => {
 
     setBackendChoice(backendChoice) {
       set({ backendChoice });
+    },
+
+    async addUserModels(files) {
+      const { manifest } = get();
+      if (!manifest) return;
+      set({ modelBusy: true });
+      try {
+        const byo = get().byo ?? (await loadByo(manifest));
+        set({ byo });
+        const space = await ensureZoo(byo.space);
+        const prior = priorTaskVector(space);
+        for (const file of files) {
+          if (!/\.onnx$/i.test(file.name)) {
+            fail(`${file.name}: not an .onnx file. Export your model to ONNX (for example with torch.onnx.export) and drop the .onnx file.`);
+            continue;
+          }
+          try {
+            const graph = await readOnnxModel(file.name, new Uint8Array(await file.arrayBuffer()));
+            const model = userModel(graph, byo, prior);
+            set((s) => ({ userModels: [...s.userModels.filter((m) => m.id !== model.id), model], view: { ...s.view, open: model.id } }));
+          } catch (e) {
+            fail((e as Error).message);
+          }
+        }
+      } catch (e) {
+        fail(`Your model could not be placed: ${(e as Error).message}`);
+      } finally {
+        set({ modelBusy: false });
+      }
     },
 
     dismissErrors() {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { rankZoo } from "../core/ranking.ts";
+import { rankZoo, withExtraModels } from "../core/ranking.ts";
+import { AddModel } from "./AddModel.tsx";
 import { useApp } from "../store/appStore.ts";
 import { DatasetSummary } from "./DatasetSummary.tsx";
 import { ModelDetail } from "./detail/ModelDetail.tsx";
@@ -41,10 +42,16 @@ function Results() {
   const openId = useApp((s) => s.view.open);
   const [rows, setRows] = useState<Row[]>([]);
   const onRows = useCallback((r: Row[]) => setRows(r), []);
-  const result = useMemo(() => (zoo && descriptor ? rankZoo(zoo, descriptor) : null), [zoo, descriptor]);
+  const userModels = useApp((s) => s.userModels);
+  const byo = useApp((s) => s.byo);
+  const inSpace = !!zoo && !!byo && (byo.space === zoo.zoo || byo.sameSpace.includes(zoo.zoo));
+  const extra = useMemo(() => (inSpace ? userModels : []), [inSpace, userModels]);
+  const models = useMemo(() => (zoo ? [...zoo.models, ...extra] : []), [zoo, extra]);
+  const result = useMemo(() => (zoo && descriptor ? withExtraModels(rankZoo(zoo, descriptor), extra) : null), [zoo, descriptor, extra]);
+  if (descriptor && !zoo) return <p aria-live="polite">Loading the model zoo…</p>;
   if (!zoo || !descriptor || !result) return null;
   const near = [...result.placement.weights].sort((a, b) => b.weight - a.weight).slice(0, 3);
-  const open = openId ? zoo.models.find((m) => m.id === openId) : undefined;
+  const open = openId ? models.find((m) => m.id === openId) : undefined;
   return (
     <section className="results" aria-label="Ranking">
       <p className="summary">
@@ -58,9 +65,10 @@ function Results() {
         <ShareBar />
         <Export zoo={zoo} rows={rows} />
       </div>
+      <AddModel placedHere={inSpace || userModels.length === 0} spaceName={byo?.space} />
       <div className={open ? "table-and-detail with-detail" : "table-and-detail"}>
         <div>
-          <RankTable ranking={result.ranking} models={zoo.models} onRows={onRows} />
+          <RankTable ranking={result.ranking} models={models} onRows={onRows} />
         </div>
         {open && <ModelDetail zoo={zoo} result={result} model={open} />}
       </div>
@@ -69,8 +77,8 @@ function Results() {
         this zoo); the records measure {zoo.metric}.
       </p>
       <div className="plots">
-        <TransferMap zoo={zoo} result={result} />
-        <ScoreVsSize zoo={zoo} result={result} />
+        <TransferMap zoo={zoo} models={models} result={result} />
+        <ScoreVsSize models={models} result={result} />
       </div>
     </section>
   );

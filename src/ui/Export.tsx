@@ -22,7 +22,7 @@ export function Export({ zoo, rows }: { zoo: Zoo; rows: readonly Row[] }) {
   const data = () =>
     exportRows(
       rows.map((r) => ({ model: r.model.id, score: r.score })),
-      zoo.models,
+      rows.map((r) => r.model),
     ).map((row, i) => ({ ...row, rank: rows[i].rank }));
   const stem = `fennec-${zoo.zoo}-${manifest.hash.slice(0, 8)}`;
   return (

@@ -29,16 +29,22 @@ export function ModelDetail({ zoo, result, model }: { zoo: Zoo; result: Ranking;
       </header>
       <p>
         Predicted score <strong>{score.toFixed(3)}</strong> (rank {position + 1} of {result.ranking.length}); task-agnostic prior{" "}
-        {model.prior.toFixed(3)}. {model.measured ? "Its vector is learned from measured fine-tuning results." : "Its vector is predicted from its architecture and ImageNet results, not measured."}
+        {model.prior.toFixed(3)}. {model.library === "user"
+          ? "This is your model: its vector is predicted from its ONNX graph alone (architecture and size; no pre-training or ImageNet result known), so treat its rank as a rough guide."
+          : model.measured
+            ? "Its vector is learned from measured fine-tuning results."
+            : "Its vector is predicted from its architecture and ImageNet results, not measured."}
       </p>
       <div className="code">
         <pre>
           <code>{code}</code>
         </pre>
         <CopyButton text={code} label="Copy code" testid="copy-code" />
-        <a href={model.url} target="_blank" rel="noopener noreferrer">
-          Model page
-        </a>
+        {model.library !== "user" && (
+          <a href={model.url} target="_blank" rel="noopener noreferrer">
+            Model page
+          </a>
+        )}
       </div>
 
       <h3>Architecture</h3>

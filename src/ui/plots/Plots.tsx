@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import type { Zoo } from "../../core/bundle/schema.ts";
+import type { Zoo, ZooModel } from "../../core/bundle/schema.ts";
 import { principalPlane, projectTo } from "../../core/math/project.ts";
 import { paretoFront } from "../../core/pareto.ts";
 import type { Ranking } from "../../core/ranking.ts";
@@ -9,7 +9,7 @@ import { Scatter, type Point } from "./Scatter.tsx";
 const TOP = 10;
 
 /** The transfer space in 2-D: historical tasks, this task, and the top models' directions. */
-export function TransferMap({ zoo, result }: { zoo: Zoo; result: Ranking }) {
+export function TransferMap({ zoo, models: all, result }: { zoo: Zoo; models: readonly ZooModel[]; result: Ranking }) {
   const points = useMemo(() => {
     const k = zoo.rank; // drop the constant trailing 1 of task vectors
     const plane = principalPlane(zoo.tasks.map((t) => t.vector.slice(0, k)));
@@ -18,7 +18,7 @@ export function TransferMap({ zoo, result }: { zoo: Zoo; result: Ranking }) {
       return { id: `t:${t.id}`, x, y, label: t.id, kind: t.imageTask ? "task-img" : "task", title: `${t.id}${t.imageTask ? " (has images)" : ""}` };
     });
     const [nx, ny] = projectTo(plane, result.placement.vector.slice(0, k));
-    const byId = new Map(zoo.models.map((m) => [m.id, m]));
+    const byId = new Map(all.map((m) => [m.id, m]));
     // Models point along their factor vectors; scale them into the tasks' range for display.
     const spread = Math.max(...tasks.map((t) => Math.hypot(t.x, t.y)), 1e-6);
     const top = result.ranking.slice(0, TOP).map((r) => byId.get(r.model)!);
@@ -26,7 +26,7 @@ export function TransferMap({ zoo, result }: { zoo: Zoo; result: Ranking }) {
     const mscale = spread / Math.max(...raw.map(([x, y]) => Math.hypot(x, y)), 1e-6);
     const models: Point[] = top.map((m, i) => ({ id: `m:${m.id}`, x: raw[i][0] * mscale, y: raw[i][1] * mscale, kind: "model", title: `#${i + 1} ${m.name}`, label: i < 3 ? `#${i + 1}` : undefined }));
     return [...tasks, ...models, { id: "new", x: nx, y: ny, label: "your task", kind: "task-new", title: "your task" }];
-  }, [zoo, result]);
+  }, [zoo, all, result]);
   return (
     <Scatter
       points={points}
@@ -39,17 +39,17 @@ export function TransferMap({ zoo, result }: { zoo: Zoo; result: Ranking }) {
 }
 
 /** Predicted score against parameter count, with the Pareto front (best score for its size). */
-export function ScoreVsSize({ zoo, result }: { zoo: Zoo; result: Ranking }) {
+export function ScoreVsSize({ models: all, result }: { models: readonly ZooModel[]; result: Ranking }) {
   const setView = useApp((s) => s.setView);
   const { points, front } = useMemo(() => {
-    const byId = new Map(zoo.models.map((m) => [m.id, m]));
+    const byId = new Map(all.map((m) => [m.id, m]));
     const pts = result.ranking
       .map((r, i) => ({ r, i, m: byId.get(r.model)! }))
       .filter(({ m }) => m.params !== null)
       .map(({ r, i, m }) => ({ id: m.id, x: m.params!, y: r.score, kind: "model", title: `#${i + 1} ${m.name}: ${(m.params! / 1e6).toFixed(1)}M params, score ${r.score.toFixed(3)}` }));
     const f = paretoFront(pts.map((p) => ({ id: p.id, cost: p.x, score: p.y })));
     return { points: pts.map((p) => ({ ...p, kind: f.has(p.id) ? "model front" : "model" })), front: [...f] };
-  }, [zoo, result]);
+  }, [all, result]);
   if (points.length < 2) return null;
   return (
     <Scatter

@@ -17,11 +17,14 @@ export const COLUMNS: ColumnDef<Row>[] = [
     id: "model",
     header: "Model",
     accessorFn: (r) => r.model.name,
-    cell: ({ row }) => (
+    cell: ({ row }) =>
+      row.original.model.library === "user" ? (
+        <span>{row.original.model.name}</span>
+      ) : (
       <a href={row.original.model.url} target="_blank" rel="noopener noreferrer" title={`${row.original.model.sourceId} on its hub (opens a new tab)`} onClick={(e) => e.stopPropagation()}>
         {row.original.model.name}
       </a>
-    ),
+      ),
     size: 300,
     enableHiding: false,
   },
@@ -45,7 +48,9 @@ export const COLUMNS: ColumnDef<Row>[] = [
     header: "Basis",
     accessorFn: (r) => (r.model.measured ? "measured" : "predicted"),
     cell: ({ row }) =>
-      row.original.model.measured ? (
+      row.original.model.library === "user" ? (
+        <span className="badge yours" title="Your ONNX model: its vector is predicted from its graph alone">yours, predicted</span>
+      ) : row.original.model.measured ? (
         <span className="badge measured" title="Its transfer vector is learned from measured fine-tuning results">measured</span>
       ) : (
         <span className="badge predicted" title="Its transfer vector is predicted from its architecture and ImageNet results, not measured">predicted</span>
