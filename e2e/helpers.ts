@@ -3,8 +3,10 @@ import { resolve } from "node:path";
 
 export const FIXTURES = resolve(import.meta.dirname, "fixtures");
 
-/** Picks a folder through the `dataset-input` directory input, as a person would. */
+/** Picks a folder through the `dataset-input` directory input, as a person would: once it is
+ * enabled (the bundle has loaded; a folder chosen before that would be ignored). */
 export async function chooseFolder(page: Page, folder: string): Promise<void> {
+  await expect(page.getByTestId("dataset-input")).toBeEnabled();
   await page.getByTestId("dataset-input").setInputFiles(folder);
 }
 

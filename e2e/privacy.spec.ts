@@ -24,7 +24,7 @@ test("a full run makes requests to its own origin only, under the page's CSP wit
   });
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) =>
-      ((globalThis as unknown as { __csp?: string[] }).__csp ??= []).push(`${e.violatedDirective} blocked ${e.blockedURI}`),
+      ((globalThis as unknown as { __csp?: string[] }).__csp ??= []).push(`${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`),
     );
   });
 

@@ -81,7 +81,7 @@ function watch(page: Page): string[] {
 
 async function cli(folder: string): Promise<{ code: number; json: any; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "cli/rank.ts", folder, "--json"], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const { stdout, stderr } = await run("npx", ["tsx", "cli/rank.ts", folder, "--json"], { cwd: resolve(import.meta.dirname, ".."), encoding: "utf8", maxBuffer: 1 << 26 });
     return { code: 0, json: JSON.parse(stdout), stderr };
   } catch (e) {
     const err = e as { code: number; stderr: string };

@@ -14,6 +14,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { decodeFile } from "../cli/node/decode.ts";
 import { createProxySession, embedFiles } from "../cli/node/proxy.ts";
 import { bufferReader, ImageFileError, readImageInfo } from "../src/core/image/header.ts";
+import { PngStreamDecoder } from "../src/core/image/png.ts";
+import { FullSink } from "../src/core/image/sink.ts";
 import { badInputFolders, type BadInputFolders } from "./fixtures/make-images.ts";
 
 const run = promisify(execFile);
@@ -128,6 +130,41 @@ describe("decoding odd formats", () => {
     const grey = await decodeFile(resolve(f.mixed, "butterfly/grey8-topdown.bmp"));
     const p = (10 * grey.width + 20) * 4; // top-down rows: row 10 is the image's row 10
     expect(grey.data[p]).toBe(Math.round(0.299 * rgb[(10 * grey.width + 20) * 3] + 0.587 * rgb[(10 * grey.width + 20) * 3 + 1] + 0.114 * rgb[(10 * grey.width + 20) * 3 + 2]));
+  });
+
+  it("the streaming PNG decoder (oversized PNGs, both shells) gives sharp's pixels", async () => {
+    const src = resolve(f.mixed, "butterfly/original.jpg");
+    const variants: [string, ReturnType<typeof sharp>][] = [
+      ["rgb8", sharp(src).png()],
+      ["rgb16", sharp(src).toColourspace("rgb16").png()],
+      ["grey8", sharp(src).toColourspace("b-w").png()],
+      ["grey16", sharp(src).toColourspace("grey16").png()],
+      ["rgba8", sharp(src).ensureAlpha(0.5).png()],
+      ["palette", sharp(src).png({ palette: true, colours: 64 })],
+      ["palette-2bit", sharp(src).png({ palette: true, colours: 4 })],
+      ["interlaced", sharp(src).png({ progressive: true })],
+      ["interlaced16", sharp(src).toColourspace("rgb16").png({ progressive: true })],
+    ];
+    for (const [name, img] of variants) {
+      const bytes = new Uint8Array(await img.toBuffer());
+      const dec = new PngStreamDecoder((w, h) => new FullSink(w, h));
+      for (let o = 0; o < bytes.length; o += 1000) dec.push(bytes.subarray(o, o + 1000)); // arbitrary chunking
+      const ours = dec.finish();
+      const ref = await sharp(bytes).flatten({ background: "#ffffff" }).toColourspace("srgb").removeAlpha().raw().toBuffer();
+      let worst = 0;
+      for (let i = 0; i < ours.width * ours.height; i++) for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(ours.data[4 * i + c] - ref[3 * i + c]));
+      expect(worst, name).toBeLessThanOrEqual(1); // compositing onto white rounds once
+    }
+    const cut = new Uint8Array(await variants[0][1].toBuffer()).subarray(0, 5000);
+    const dec = new PngStreamDecoder((w, h) => new FullSink(w, h));
+    dec.push(cut);
+    expect(() => dec.finish()).toThrow(); // cut off: the shells report "the PNG data is corrupt or truncated"
+    // Shrunk while decoded: close to sharp's own resize of the 9000×5000 PNG.
+    const big = await decodeFile(resolve(f.huge, "leopard/9000x5000.png"));
+    const ref = await sharp(resolve(f.huge, "leopard/9000x5000.png")).resize(big.width, big.height, { kernel: "linear" }).removeAlpha().raw().toBuffer();
+    let sum = 0;
+    for (let i = 0; i < big.width * big.height; i++) for (let c = 0; c < 3; c++) sum += Math.abs(big.data[4 * i + c] - ref[3 * i + c]);
+    expect(sum / (big.width * big.height * 3)).toBeLessThan(2);
   });
 
   it("decodes a 12000×12000 JPEG and a 9000×5000 PNG without holding them at full size", async () => {

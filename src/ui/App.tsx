@@ -54,12 +54,16 @@ function Results() {
   const open = openId ? models.find((m) => m.id === openId) : undefined;
   return (
     <section className="results" aria-label="Ranking">
-      <p className="summary">
+      <p className="summary" data-testid="task-summary">
         {source === "link" ? "Shared ranking" : "Your task"}: {descriptor.nImages} images
-        {descriptor.nClasses ? `, ${descriptor.nClasses} classes` : ", unlabelled"}. Closest historical tasks:{" "}
-        {near.map((w) => `${w.task} (${Math.round(w.weight * 100)}%)`).join(", ") || "none"}; the rest of the score is the
-        task-agnostic prior ({Math.round((1 - result.placement.alpha) * 100)}%).
-        {timings && source === "images" && ` Embedded on ${backend} in ${formatDuration(timings.embedMs)}; ranked ${formatDuration(timings.dropToTableMs)} after the drop.`}
+        {descriptor.nClasses ? `, ${descriptor.nClasses} classes` : ", unlabelled"}
+        {descriptor.size && descriptor.size > descriptor.nImages ? ` (sampled from ${descriptor.size})` : ""}.{" "}
+        {result.placement.alpha > 0
+          ? `The ranking mixes this zoo's task-agnostic prior (${Math.round((1 - result.placement.alpha) * 100)}%) with the historical tasks your images resemble.`
+          : "The ranking is this zoo's task-agnostic prior: in our leave-one-task-out evaluation the proxy's image similarity did not improve on it, so it is not used."}
+        {result.meta ? ` It is adjusted for your task's size and class count and each model's size, architecture and pre-training (meta-score, ${Math.round(result.meta.weight * 100)}%).` : ""}{" "}
+        Your images look most like: {near.map((w) => `${w.task} (${Math.round(w.weight * 100)}%)`).join(", ") || "no historical task"}.
+        {timings && source === "images" && ` Embedded on ${backend === "webgpu" ? "the GPU" : "the CPU"} in ${formatDuration(timings.embedMs)}; ranked ${formatDuration(timings.dropToTableMs)} after the drop.`}
       </p>
       <div className="actions">
         <ShareBar />

@@ -6,7 +6,7 @@
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "@playwright/test";
 import config from "../../../playwright.config.ts";
 import { chromiumPath } from "../../../e2e/browser.ts";
-import { rendererRssMb } from "./servers.ts";
+import { rendererCpuMeter, rendererRssMb } from "./servers.ts";
 
 const DEBUG = !!process.env.FENNEC_BENCH_DEBUG;
 
@@ -46,7 +46,7 @@ interface BenchProbe {
   tChange: number;
   tTable: number;
   progress: { done: number; elapsedMs: number; at: number }[];
-  heap: { at: number; used: number }[];
+  phases: { phase: string; at: number }[];
 }
 
 export interface AppRun {
@@ -66,6 +66,10 @@ export interface AppRun {
   embedLoopMs: number;
   /** embedMs − embedLoopMs: worker start, model fetch, session creation */
   initMs: number;
+  /** CPU seconds of the renderer processes from the folder pick to the table */
+  cpuS: number;
+  /** change event → phase "embedding": reading the file list, filtering and sampling */
+  listingMs: number;
   /** ms per batch as reported by progress (first batch includes one-off kernel set-up) */
   batchMs: number[];
   workers: { url: string; crossOriginIsolated?: boolean; hardwareConcurrency?: number }[];
@@ -99,7 +103,7 @@ async function pthreadCount(browser: Browser): Promise<number> {
 /** Installed as source text: tsx would wrap named functions inside an evaluate() callback with
  * a helper (__name) that does not exist in the page. */
 const PROBE = `(() => {
-  const probe = { tChange: 0, tTable: 0, progress: [], heap: [] };
+  const probe = { tChange: 0, tTable: 0, progress: [], phases: [] };
   globalThis.__BENCH__ = probe;
   // Capture phase on window: runs before React's delegated onChange handler.
   window.addEventListener("change", () => { if (!probe.tChange) probe.tChange = performance.now(); }, true);
@@ -107,8 +111,14 @@ const PROBE = `(() => {
     if (!probe.tTable && document.querySelector('[data-testid="rank-row"]')) probe.tTable = performance.now();
   }).observe(document.body, { childList: true, subtree: true });
   let last = -1;
+  let phase = "";
   setInterval(() => {
-    const p = globalThis.__FENNEC__.getState().progress;
+    const s = globalThis.__FENNEC__.getState();
+    if (s.phase !== phase) {
+      phase = s.phase;
+      probe.phases.push({ phase, at: performance.now() });
+    }
+    const p = s.progress;
     if (p && p.done !== last) {
       last = p.done;
       probe.progress.push({ done: p.done, elapsedMs: p.elapsedMs, at: performance.now() });
@@ -124,6 +134,9 @@ export interface HeapTrace {
   baselineMb: number;
   peakMb: number;
   growthMb: number;
+  /** peak while the folder is listed and sampled (before the worker starts) */
+  listingPeakMb: number;
+  rssListingPeakMb: number;
   rssBaselineMb: number;
   rssPeakMb: number;
   rssGrowthMb: number;
@@ -158,6 +171,7 @@ export async function runApp(
     let heap: HeapTrace | undefined;
     const heapSamples: number[] = [];
     const rssSamples: number[] = [];
+    const phaseSamples: string[] = [];
     let sampling: Promise<void> = Promise.resolve();
     if (opts.heap) {
       cdp = await context.newCDPSession(page);
@@ -168,6 +182,7 @@ export async function runApp(
         const { metrics } = (await cdp!.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
         heapSamples.push((metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0) / 2 ** 20);
         rssSamples.push(rendererRssMb());
+        phaseSamples.push(await page.evaluate(() => (globalThis as unknown as Win).__FENNEC__.getState().phase).catch(() => "?"));
       };
       await sample();
       await new Promise((r) => setTimeout(r, 200));
@@ -176,14 +191,17 @@ export async function runApp(
       const baseRss = Math.min(...rssSamples);
       heapSamples.length = 0;
       rssSamples.length = 0;
+      phaseSamples.length = 0;
       timer = setInterval(() => {
         sampling = sampling.then(sample).catch(() => undefined);
       }, 200);
-      heap = { baselineMb: baseHeap, peakMb: 0, growthMb: 0, rssBaselineMb: baseRss, rssPeakMb: 0, rssGrowthMb: 0, samples: 0 };
+      heap = { baselineMb: baseHeap, peakMb: 0, growthMb: 0, listingPeakMb: 0, rssListingPeakMb: 0, rssBaselineMb: baseRss, rssPeakMb: 0, rssGrowthMb: 0, samples: 0 };
     }
 
+    const cpu = rendererCpuMeter();
     await page.getByTestId("dataset-input").setInputFiles(folder);
     await waitPhase(page, ["ranked"], opts.timeoutMs);
+    const cpuS = cpu();
     await page.waitForFunction(() => (globalThis as unknown as Win).__BENCH__.tTable > 0, undefined, { timeout: 30_000, polling: 50 }).catch(() => undefined);
 
     if (timer) {
@@ -194,6 +212,9 @@ export async function runApp(
       heap!.growthMb = heap!.peakMb - heap!.baselineMb;
       heap!.rssGrowthMb = heap!.rssPeakMb - heap!.rssBaselineMb;
       heap!.samples = heapSamples.length;
+      const listing = heapSamples.map((_, i) => i).filter((i) => phaseSamples[i] === "listing" || phaseSamples[i] === "ready");
+      heap!.listingPeakMb = listing.length ? Math.max(...listing.map((i) => heapSamples[i])) : NaN;
+      heap!.rssListingPeakMb = listing.length ? Math.max(...listing.map((i) => rssSamples[i])) : NaN;
     }
 
     const s = await page.evaluate(() => {
@@ -209,7 +230,7 @@ export async function runApp(
         failed: st.progress?.failed ?? 0,
         progress: st.progress,
         timings: st.timings,
-        probe: { tChange: w.__BENCH__.tChange, tTable: w.__BENCH__.tTable, progress: w.__BENCH__.progress },
+        probe: { tChange: w.__BENCH__.tChange, tTable: w.__BENCH__.tTable, progress: w.__BENCH__.progress, phases: w.__BENCH__.phases },
       };
     });
     const workers = [];
@@ -243,6 +264,8 @@ export async function runApp(
       embedMs: s.timings?.embedMs ?? NaN,
       embedLoopMs,
       initMs: (s.timings?.embedMs ?? NaN) - embedLoopMs,
+      cpuS,
+      listingMs: (s.probe.phases.find((p) => p.phase === "embedding")?.at ?? NaN) - s.probe.tChange,
       batchMs,
       workers,
       pthreadWorkers,
@@ -262,17 +285,18 @@ export interface HarnessRun {
   pthreadWorkers: number;
   fetchMs: number;
   sessionMs: number;
-  bare: { images: number; batches: number; totalMs: number; firstBatchMs: number } | null;
+  bare: { images: number; batches: number; totalMs: number; firstBatchMs: number; cpuS: number } | null;
   pipeline: { images: number; failed: number; decodeMs: number; preprocessMs: number; inferMs: number; totalMs: number } | null;
 }
 
 /** The harness page: bare inference on `count` ready-made tensors in batches of `batch`, then
- * (optionally) the app's decode → preprocess → inference on the folder's sample. */
+ * (when `split` > 0) the app's decode → preprocess → inference on the first `split` images of the
+ * folder's sample, each stage timed. */
 export async function runHarness(
   browser: Browser,
   url: string,
   folder: string,
-  opts: { count: number; batch: number; pipeline: boolean },
+  opts: { count: number; batch: number; split: number },
 ): Promise<HarnessRun> {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -282,15 +306,17 @@ export async function runHarness(
     await page.waitForFunction(() => "__HARNESS__" in globalThis);
     type H = {
       init(u: string): Promise<{ crossOriginIsolated: boolean; threads: number; fetchMs: number; sessionMs: number }>;
-      bare(c: number, b: number): Promise<HarnessRun["bare"]>;
-      pipeline(b: number): Promise<HarnessRun["pipeline"]>;
+      bare(c: number, b: number): Promise<Omit<NonNullable<HarnessRun["bare"]>, "cpuS"> | null>;
+      pipeline(b: number, limit: number): Promise<HarnessRun["pipeline"]>;
     };
     const init = await page.evaluate(() => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.init("/models/mobilenetv2-fp32.onnx"));
-    const bare = await page.evaluate(([c, b]) => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.bare(c, b), [opts.count, opts.batch] as const);
+    const cpu = rendererCpuMeter();
+    const bareOnly = await page.evaluate(([c, b]) => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.bare(c, b), [opts.count, opts.batch] as const);
+    const bare = bareOnly && { ...bareOnly, cpuS: cpu() };
     let pipeline: HarnessRun["pipeline"] = null;
-    if (opts.pipeline) {
+    if (opts.split > 0) {
       await page.locator("#files").setInputFiles(folder);
-      pipeline = await page.evaluate((b) => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.pipeline(b), opts.batch);
+      pipeline = await page.evaluate(([b, n]) => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.pipeline(b, n), [opts.batch, opts.split] as const);
     }
     const pthreadWorkers = await pthreadCount(browser).catch(() => -1);
     return { ...init, pthreadWorkers, bare, pipeline };

@@ -3,7 +3,7 @@
  * its own process group so that ending it ends only what it started) and a small static server
  * with cross-origin isolation headers for the bench harness page.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
@@ -130,12 +130,24 @@ export async function startStatic(root: string, mounts: Record<string, string> =
   };
 }
 
-/** Resident memory (MB) of every Chromium renderer process below this Node process: the page,
- * its workers and their WebAssembly memory live there. */
-export function rendererRssMb(): number {
+interface ProcInfo {
+  rssMb: number;
+  /** user + system CPU time, seconds */
+  cpuS: number;
+}
+
+let clockTicks = 100;
+try {
+  clockTicks = Number(execSync("getconf CLK_TCK", { encoding: "utf8" }).trim()) || 100;
+} catch {
+  /* keep 100, Linux's usual value */
+}
+
+/** Chromium renderer processes below this Node process (the pages, their workers and their
+ * WebAssembly memory live there), read from /proc. */
+function renderers(): Map<number, ProcInfo> {
   const parent = new Map<number, number>();
-  const isRenderer = new Map<number, boolean>();
-  const rss = new Map<number, number>();
+  const info = new Map<number, ProcInfo & { renderer: boolean }>();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -143,8 +155,11 @@ export function rendererRssMb(): number {
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const pid = Number(name);
       parent.set(pid, Number(fields[1]));
-      rss.set(pid, (Number(fields[21]) * 4096) / 2 ** 20);
-      isRenderer.set(pid, readFileSync(`/proc/${name}/cmdline`, "utf8").includes("--type=renderer"));
+      info.set(pid, {
+        rssMb: (Number(fields[21]) * 4096) / 2 ** 20,
+        cpuS: (Number(fields[11]) + Number(fields[12])) / clockTicks,
+        renderer: readFileSync(`/proc/${name}/cmdline`, "utf8").includes("--type=renderer"),
+      });
     } catch {
       /* process ended while we looked */
     }
@@ -153,7 +168,26 @@ export function rendererRssMb(): number {
     for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
     return false;
   };
+  const out = new Map<number, ProcInfo>();
+  for (const [pid, i] of info) if (i.renderer && mine(pid)) out.set(pid, { rssMb: i.rssMb, cpuS: i.cpuS });
+  return out;
+}
+
+/** Resident memory (MB) of this bench's Chromium renderer processes, summed. */
+export function rendererRssMb(): number {
   let total = 0;
-  for (const [pid, r] of isRenderer) if (r && mine(pid)) total += rss.get(pid) ?? 0;
+  for (const i of renderers().values()) total += i.rssMb;
   return total;
+}
+
+/** Starts a CPU-time meter over this bench's renderer processes; the returned function gives the
+ * CPU seconds they used since (processes that start in between count from zero). CPU time is far
+ * less disturbed than wall time by other work on a shared machine. */
+export function rendererCpuMeter(): () => number {
+  const start = renderers();
+  return () => {
+    let total = 0;
+    for (const [pid, i] of renderers()) total += i.cpuS - (start.get(pid)?.cpuS ?? 0);
+    return total;
+  };
 }

@@ -116,11 +116,14 @@ async function handle(req: HarnessRequest): Promise<HarnessReply> {
   return { images, failed, decodeMs, preprocessMs, inferMs, totalMs: performance.now() - t0 };
 }
 
-self.onmessage = async (e: MessageEvent<{ id: number; req: HarnessRequest }>) => {
-  const { id, req } = e.data;
+// addEventListener, not onmessage: onnxruntime's thread workers load this same chunk (named
+// "em-pthread…") and must keep Emscripten's own message handler.
+self.addEventListener("message", async (e: MessageEvent<{ id?: number; req?: HarnessRequest }>) => {
+  if (self.name.startsWith("em-pthread") || typeof e.data?.id !== "number" || !e.data.req) return;
+  const { id, req } = e.data as { id: number; req: HarnessRequest };
   try {
     self.postMessage({ id, ok: true, result: await handle(req) });
   } catch (err) {
     self.postMessage({ id, ok: false, error: (err as Error).message ?? String(err) });
   }
-};
+});
