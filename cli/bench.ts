@@ -19,7 +19,7 @@ import { readCommittedBundle } from "./node/bundleFiles.ts";
 import { decodeFile } from "./node/decode.ts";
 import { listFolder } from "./node/files.ts";
 import { createProxySession, embedFiles } from "./node/proxy.ts";
-import { launchBrowser, runApp, runHarness, type AppRun, type HarnessRun } from "./node/bench/browser.ts";
+import { launchBrowser, runApp, runHarness, SERVICE_WORKERS, type AppRun, type HarnessRun } from "./node/bench/browser.ts";
 import { buildLarge, buildSample, REPO, sourceImages } from "./node/bench/datasets.ts";
 import { startPreview, startStatic, type Running } from "./node/bench/servers.ts";
 import { bundleSizes, initialJs } from "./node/bench/sizes.ts";
@@ -62,16 +62,19 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
+function loadavg(): number[] {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+  } catch {
+    return []; // not Linux
+  }
+}
+const LOAD_AT_START = loadavg();
+
 function machine(browserVersion: string | null) {
   let cpuModel = cpus()[0]?.model ?? "unknown";
   try {
     cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpuModel;
-  } catch {
-    /* not Linux */
-  }
-  let load: number[] = [];
-  try {
-    load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
   } catch {
     /* not Linux */
   }
@@ -80,9 +83,11 @@ function machine(browserVersion: string | null) {
     memory_gb: r1(totalmem() / 2 ** 30),
     cpu_model: cpuModel,
     browser: browserVersion ? `Chromium ${browserVersion} (headless)` : null,
+    service_workers: SERVICE_WORKERS,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
-    loadavg_at_start: load,
+    loadavg_at_start: LOAD_AT_START,
+    loadavg_at_end: loadavg(),
   };
 }
 
@@ -158,14 +163,14 @@ try {
   if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
   const js = initialJs(dist);
 
-  // ---- scoring (needs a real descriptor: one Node embedding of the sample) -------------------
+  // ---- the sample as both shells plan it; the zoo to score -----------------------------------
   const plan = planDataset(listFolder(sample.dir));
   const paths = plan.sample.map((s) => s.file.abs);
   const committed = readCommittedBundle();
   const zoo = committed.zoo(bundles.largestZoo);
 
   // ---- proxy runs, interleaved -------------------------------------------------------------
-  // Node, page (WASM) and bare inference take turns, REPS times, so that load from other work on a
+  // Node, page (WASM) and bare inference take turns, SIZES.reps times, so that load from other work on a
   // shared machine hits all three alike; each figure is the best (least disturbed) of its runs.
   log("vite build of the bench harness; starting vite preview and the harness server");
   const { build } = await import("vite");
@@ -179,8 +184,21 @@ try {
     optimizeDeps: { exclude: ["onnxruntime-web"] },
     build: { outDir: harnessDist, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 100_000 },
   });
-  const preview = await startPreview(REPO, dist);
+  let preview = await startPreview(REPO, dist);
   servers.push(preview);
+  const retried: string[] = [];
+  /** The preview's URL, restarting it first if it has gone (on a shared machine something else
+   * may end it); each restart is noted in `retried`. */
+  const appUrl = async (): Promise<string> => {
+    const answers = await fetch(preview.url, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
+    if (preview.alive() && answers) return preview.url;
+    retried.push(`vite preview had ${preview.alive() ? "stopped answering" : "exited"} (${preview.log().trim().split("\n").pop() ?? ""}); restarted`);
+    log("  vite preview was gone; restarting it");
+    await preview.stop();
+    preview = await startPreview(REPO, dist);
+    servers.push(preview);
+    return preview.url;
+  };
   const harness = await startStatic(harnessDist, { "/models/": resolve(REPO, "public/models") });
   servers.push(harness);
   browserRef = await launchBrowser();
@@ -189,7 +207,6 @@ try {
   const nodeRuns: NodeRun[] = [];
   const appRuns: AppRun[] = [];
   const bareRuns: HarnessRun[] = [];
-  const retried: string[] = [];
   let embeddings: (Float32Array | null)[] = [];
   for (let rep = 0; rep < SIZES.reps; rep++) {
     const tag = SIZES.reps > 1 ? ` (run ${rep + 1}/${SIZES.reps})` : "";
@@ -200,12 +217,18 @@ try {
     log(`  ${r2(node.ips)} img/s`);
 
     log(`page, WASM: ${sample.files} images, cold page (worker, model and session start included)${tag}`);
-    let wasm = await runApp(browser, preview.url, "wasm", sample.dir, { timeoutMs: 300_000 });
+    let wasm: AppRun;
+    try {
+      wasm = await runApp(browser, await appUrl(), "wasm", sample.dir, { timeoutMs: 300_000 });
+    } catch (e) {
+      wasm = { embedded: 0, errors: [(e as Error).message.split("\n")[0]] } as AppRun;
+    }
     if (wasm.embedded === 0) {
-      // A busy shared machine has made the worker's first fetch fail once: one fresh page, noted.
+      // The server going away under the page (seen on a shared machine) fails the worker's fetch:
+      // one more try on a fresh page, noted.
       retried.push(`page WASM run: ${wasm.errors.join(" | ") || "nothing embedded"}`);
       log(`  page run failed (${retried[retried.length - 1]}); retrying once on a fresh page`);
-      wasm = await runApp(browser, preview.url, "wasm", sample.dir, { timeoutMs: 300_000 });
+      wasm = await runApp(browser, await appUrl(), "wasm", sample.dir, { timeoutMs: 300_000 });
     }
     if (wasm.errors.length || wasm.embedded === 0) throw new Error(`the page did not embed the sample: ${wasm.errors.join(" | ")}`);
     appRuns.push(wasm);
@@ -218,6 +241,7 @@ try {
     log(`  bare ${r1((bare.bare?.totalMs ?? NaN) / 1000)} s${bare.pipeline ? `; split ${r1(bare.pipeline.totalMs / 1000)} s` : ""}`);
   }
 
+  // ---- scoring: rankZoo with the descriptor of the sample as Node embedded it -----------------
   const used = plan.sample.map((s, i) => ({ label: s.label, e: embeddings[i] })).filter((x) => x.e !== null);
   const desc = describeTask(
     used.map((x) => x.e!),
@@ -245,14 +269,14 @@ try {
   let webgpu: AppRun | null = null;
   let webgpuError: string | null = null;
   try {
-    webgpu = await runApp(browser, preview.url, "webgpu", webgpuSet.dir, { timeoutMs: 180_000 });
+    webgpu = await runApp(browser, await appUrl(), "webgpu", webgpuSet.dir, { timeoutMs: 180_000 });
     if (webgpu.errors.length) webgpuError = webgpu.errors.join(" | ");
   } catch (e) {
     webgpuError = (e as Error).message.split("\n")[0];
   }
 
   log(`page, WASM: intake of a ${large.files}-file folder, heap sampled every 200 ms`);
-  const big = await runApp(browser, preview.url, "wasm", large.dir, { timeoutMs: 300_000, heap: true });
+  const big = await runApp(browser, await appUrl(), "wasm", large.dir, { timeoutMs: 300_000, heap: true });
 
   await cleanup();
 
@@ -379,10 +403,9 @@ try {
       listing_ms: r1(big.listingMs),
       heap_baseline_mb: big.heap && r1(big.heap.baselineMb),
       heap_peak_mb: big.heap && r1(big.heap.peakMb),
-      heap_peak_while_listing_mb: big.heap && r1(big.heap.listingPeakMb),
-      renderer_rss_baseline_mb: big.heap && r1(big.heap.rssBaselineMb),
-      renderer_rss_growth_mb: big.heap && r1(big.heap.rssGrowthMb),
-      renderer_rss_growth_while_listing_mb: big.heap && r1(big.heap.rssListingPeakMb - big.heap.rssBaselineMb),
+      renderer_rss_baseline_mb: r1(big.rssBaselineMb),
+      renderer_rss_growth_mb: r1(big.rssGrowthMb),
+      renderer_rss_growth_mb_for_500_file_folder: r1(Math.min(...appRuns.map((r) => r.rssGrowthMb))),
       samples: big.heap?.samples,
     },
     targets,
@@ -394,7 +417,7 @@ try {
   else printTable(result);
 } catch (e) {
   await cleanup();
-  console.error(`bench failed: ${(e as Error).stack ?? e}`);
+  console.error(`bench failed: ${process.env.FENNEC_BENCH_DEBUG ? ((e as Error).stack ?? e) : ((e as Error).message ?? e)}`);
   process.exit(1);
 }
 
@@ -426,7 +449,7 @@ function printTable(r: Result): void {
   const m = r.machine;
   const mark = (name: string) => {
     const t = r.targets.find((t) => t.figure === name);
-    return t ? `${t.met ? "met   " : "MISSED"} (target ${t.target})` : "";
+    return t ? `${t.met ? "met   " : "MISSED"} (${t.value}; target ${t.target})` : "";
   };
   const rows: [string, string, string][] = [
     ["proxy, Node (onnxruntime-node)", `${x.proxy_images_per_s.node} img/s`, ""],
@@ -449,4 +472,5 @@ function printTable(r: Result): void {
   console.log(`Fennec Web bench (${x.mode}): ${m.cpu_model}, ${m.cores} cores, ${m.memory_gb} GB, ${m.browser}, Node ${m.node}\n`);
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
   console.log(`\n${x.total_s} s in all. Figures vary with machine load; compare ratios within one run.`);
+  if (x.mode === "quick") console.log("--quick runs each measurement once on 100 images: its ratios are much noisier than a full run's (best of two).");
 }

@@ -1,5 +1,6 @@
 import { useRef, useState, type DragEvent } from "react";
 import { listDropped, listInput } from "../dataset/walk.ts";
+import { warmProxy } from "../worker/client.ts";
 import { useApp } from "../store/appStore.ts";
 import { SampleSettings } from "./SampleSettings.tsx";
 
@@ -9,6 +10,11 @@ export function DropZone() {
   const busy = useApp((s) => s.phase === "listing" || s.phase === "embedding" || s.phase === "loading");
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  const choice = useApp((s) => s.backendChoice);
+  const ready = useApp((s) => s.manifest !== null);
+  const warm = () => {
+    if (ready) warmProxy(choice);
+  };
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -22,6 +28,9 @@ export function DropZone() {
       className={`dropzone${over ? " over" : ""}`}
       data-testid="dropzone"
       aria-label="Drop a folder of images"
+      onPointerEnter={warm}
+      onFocus={warm}
+      onDragEnter={warm}
       onDragOver={(e) => {
         e.preventDefault();
         setOver(true);

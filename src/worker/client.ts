@@ -1,4 +1,5 @@
 import * as Comlink from "comlink";
+import { WASM_BATCH, WEBGPU_BATCH } from "./batch.ts";
 import type { Backend, BackendChoice, EmbedOutcome, EmbedWorkerApi } from "./embed.worker.ts";
 
 export interface EmbedProgress {
@@ -35,6 +36,15 @@ export function proxyWorker(choice: BackendChoice): { api: Comlink.Remote<EmbedW
   return { api: remote!, ready };
 }
 
+/** Starts the worker and the proxy session ahead of need, on a sign the person is about to
+ * choose a folder (hover, focus, drag): the 2–4 s of session start then overlaps their picking.
+ * Not at page load, so viewing a shared link costs no model download or memory. */
+export function warmProxy(choice: BackendChoice): void {
+  proxyWorker(choice).ready.catch(() => {
+    /* the real run reports the error */
+  });
+}
+
 /**
  * Embeds files in batches through the worker, reporting progress after each batch. Cancelling
  * (the signal) stops after the batch in flight; what was embedded so far is returned.
@@ -52,7 +62,7 @@ export async function embedAll(
   const start = performance.now();
   report({ done: 0, total: files.length, failed: 0, backend: null }, start);
   const { backend } = await init;
-  const batch = opts.batchSize ?? (backend === "webgpu" ? 4 : 8);
+  const batch = opts.batchSize ?? (backend === "webgpu" ? WEBGPU_BATCH : WASM_BATCH);
   const outcomes: EmbedOutcome[] = [];
   const t0 = performance.now();
   for (let i = 0; i < files.length; i += batch) {

@@ -5,6 +5,7 @@
 import * as Comlink from "comlink";
 import * as ort from "onnxruntime-web";
 import { PROXY_INPUT, preprocessInto } from "../core/preprocess.ts";
+import { WASM_BATCH } from "./batch.ts";
 import { decodeImage } from "./decode.ts";
 
 export type Backend = "webgpu" | "wasm";
@@ -18,6 +19,7 @@ export interface EmbedItem {
 export type EmbedOutcome = { id: number; embedding: Float32Array } | { id: number; error: string };
 
 const PLANE = 3 * PROXY_INPUT * PROXY_INPUT;
+
 let session: ort.InferenceSession | null = null;
 let backend: Backend = "wasm";
 let dim = 0;
@@ -47,6 +49,12 @@ const api = {
       session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
     }
     dim = 0;
+    // One throw-away batch allocates the run's buffers (about 0.9 s on the first real batch
+    // otherwise). WebGPU warms with a single image: its first run compiles shaders either way.
+    const warm = backend === "wasm" ? WASM_BATCH : 1;
+    const zeros = new ort.Tensor("float32", new Float32Array(warm * PLANE), [warm, 3, PROXY_INPUT, PROXY_INPUT]);
+    (await session.run({ input: zeros }, ["embedding"])).embedding.dispose();
+    zeros.dispose();
     return { backend, threads };
   },
 

@@ -19,6 +19,11 @@ function watch(page: Page, tag: string): void {
   page.on("pageerror", (e) => process.stderr.write(`  [${tag} page error] ${e.message}\n`));
 }
 
+/** As in playwright.config.ts (which blocks them): the app's service worker precaches the whole
+ * build (~45 MB) in the background after the first load, which would compete with what is
+ * measured here. */
+export const SERVICE_WORKERS = (config.use?.serviceWorkers ?? "block") as "block" | "allow";
+
 export function launchArgs(): string[] {
   const args = (config.use?.launchOptions?.args ?? []) as string[];
   return [...args, "--enable-precise-memory-info"];
@@ -68,6 +73,10 @@ export interface AppRun {
   initMs: number;
   /** CPU seconds of the renderer processes from the folder pick to the table */
   cpuS: number;
+  /** resident memory of the renderer processes (page, worker, WebAssembly) before the pick, and
+   * its peak growth until the table */
+  rssBaselineMb: number;
+  rssGrowthMb: number;
   /** change event → phase "embedding": reading the file list, filtering and sampling */
   listingMs: number;
   /** ms per batch as reported by progress (first batch includes one-off kernel set-up) */
@@ -134,12 +143,6 @@ export interface HeapTrace {
   baselineMb: number;
   peakMb: number;
   growthMb: number;
-  /** peak while the folder is listed and sampled (before the worker starts) */
-  listingPeakMb: number;
-  rssListingPeakMb: number;
-  rssBaselineMb: number;
-  rssPeakMb: number;
-  rssGrowthMb: number;
   samples: number;
 }
 
@@ -155,23 +158,27 @@ export async function runApp(
   folder: string,
   opts: { timeoutMs: number; heap?: boolean },
 ): Promise<AppRun & { heap?: HeapTrace }> {
-  const context: BrowserContext = await browser.newContext();
+  const context: BrowserContext = await browser.newContext({ serviceWorkers: SERVICE_WORKERS });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on("pageerror", (e) => consoleErrors.push(e.message));
   watch(page, `app ${backend}`);
   let cdp: CDPSession | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let rssTimer: NodeJS.Timeout | undefined;
   try {
     await page.goto(`${baseUrl}/?backend=${backend}`);
     await waitPhase(page, ["ready"], 60_000);
     await installProbe(page);
     const coi = await page.evaluate(() => self.crossOriginIsolated);
 
+    // Renderer RSS on every run (a /proc scan, ~2 ms of this process's time every 250 ms); the
+    // page's JS heap through CDP only when asked (its own round trips every 200 ms).
+    const rssBase = rendererRssMb();
+    let rssPeak = rssBase;
+    rssTimer = setInterval(() => (rssPeak = Math.max(rssPeak, rendererRssMb())), 250);
     let heap: HeapTrace | undefined;
     const heapSamples: number[] = [];
-    const rssSamples: number[] = [];
-    const phaseSamples: string[] = [];
     let sampling: Promise<void> = Promise.resolve();
     if (opts.heap) {
       cdp = await context.newCDPSession(page);
@@ -181,21 +188,16 @@ export async function runApp(
       const sample = async () => {
         const { metrics } = (await cdp!.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
         heapSamples.push((metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0) / 2 ** 20);
-        rssSamples.push(rendererRssMb());
-        phaseSamples.push(await page.evaluate(() => (globalThis as unknown as Win).__FENNEC__.getState().phase).catch(() => "?"));
       };
       await sample();
       await new Promise((r) => setTimeout(r, 200));
       await sample();
       const baseHeap = Math.min(...heapSamples);
-      const baseRss = Math.min(...rssSamples);
       heapSamples.length = 0;
-      rssSamples.length = 0;
-      phaseSamples.length = 0;
       timer = setInterval(() => {
         sampling = sampling.then(sample).catch(() => undefined);
       }, 200);
-      heap = { baselineMb: baseHeap, peakMb: 0, growthMb: 0, listingPeakMb: 0, rssListingPeakMb: 0, rssBaselineMb: baseRss, rssPeakMb: 0, rssGrowthMb: 0, samples: 0 };
+      heap = { baselineMb: baseHeap, peakMb: 0, growthMb: 0, samples: 0 };
     }
 
     const cpu = rendererCpuMeter();
@@ -203,18 +205,15 @@ export async function runApp(
     await waitPhase(page, ["ranked"], opts.timeoutMs);
     const cpuS = cpu();
     await page.waitForFunction(() => (globalThis as unknown as Win).__BENCH__.tTable > 0, undefined, { timeout: 30_000, polling: 50 }).catch(() => undefined);
+    clearInterval(rssTimer);
+    rssPeak = Math.max(rssPeak, rendererRssMb());
 
     if (timer) {
       clearInterval(timer);
       await sampling;
       heap!.peakMb = Math.max(...heapSamples);
-      heap!.rssPeakMb = Math.max(...rssSamples);
       heap!.growthMb = heap!.peakMb - heap!.baselineMb;
-      heap!.rssGrowthMb = heap!.rssPeakMb - heap!.rssBaselineMb;
       heap!.samples = heapSamples.length;
-      const listing = heapSamples.map((_, i) => i).filter((i) => phaseSamples[i] === "listing" || phaseSamples[i] === "ready");
-      heap!.listingPeakMb = listing.length ? Math.max(...listing.map((i) => heapSamples[i])) : NaN;
-      heap!.rssListingPeakMb = listing.length ? Math.max(...listing.map((i) => rssSamples[i])) : NaN;
     }
 
     const s = await page.evaluate(() => {
@@ -265,6 +264,8 @@ export async function runApp(
       embedLoopMs,
       initMs: (s.timings?.embedMs ?? NaN) - embedLoopMs,
       cpuS,
+      rssBaselineMb: rssBase,
+      rssGrowthMb: rssPeak - rssBase,
       listingMs: (s.probe.phases.find((p) => p.phase === "embedding")?.at ?? NaN) - s.probe.tChange,
       batchMs,
       workers,
@@ -274,6 +275,7 @@ export async function runApp(
     };
   } finally {
     if (timer) clearInterval(timer);
+    clearInterval(rssTimer);
     await cdp?.detach().catch(() => undefined);
     await context.close();
   }
@@ -298,7 +300,7 @@ export async function runHarness(
   folder: string,
   opts: { count: number; batch: number; split: number },
 ): Promise<HarnessRun> {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: SERVICE_WORKERS });
   const page = await context.newPage();
   watch(page, "harness");
   try {

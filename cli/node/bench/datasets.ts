@@ -11,7 +11,8 @@ import { IMAGE_EXTENSIONS } from "../../../src/core/sampling.ts";
 
 /** The repository root (cli/node/bench → three levels up). */
 export const REPO = resolve(import.meta.dirname, "../../..");
-export const SHARED_IMAGES = resolve(REPO, "../shared/data/images");
+/** The real images: ../shared/data/images beside the repository (FENNEC_BENCH_IMAGES overrides). */
+export const SHARED_IMAGES = resolve(process.env.FENNEC_BENCH_IMAGES ?? resolve(REPO, "../shared/data/images"));
 
 export interface SourceImage {
   abs: string;
@@ -24,7 +25,7 @@ export interface SourceImage {
 export function sourceImages(root = SHARED_IMAGES): SourceImage[] {
   if (!existsSync(root)) {
     throw new Error(
-      `no real images at ${root}: the bench needs the shared data checkout (../shared/data/images, one folder per task, one sub-folder per class) next to this repository`,
+      `no real images at ${root}: the bench needs the shared data checkout (../shared/data/images, one folder per task, one sub-folder per class) next to this repository, or FENNEC_BENCH_IMAGES=<folder>`,
     );
   }
   const out: SourceImage[] = [];

@@ -42,7 +42,7 @@ export interface Running {
 }
 
 /** `npx vite preview --port <port> --strictPort --outDir <outDir>` in the repository, until stop(). */
-export async function startPreview(repo: string, outDir: string): Promise<Running & { log: () => string }> {
+export async function startPreview(repo: string, outDir: string): Promise<Running & { log: () => string; alive: () => boolean }> {
   const port = await freePort();
   let log = "";
   const child = spawn("npx", ["vite", "preview", "--port", String(port), "--strictPort", "--outDir", outDir, "--host", "127.0.0.1"], {
@@ -76,7 +76,7 @@ export async function startPreview(repo: string, outDir: string): Promise<Runnin
     await stop();
     throw new Error(`vite preview did not start: ${(e as Error).message}\n${log}`);
   }
-  return { url, stop, log: () => log };
+  return { url, stop, log: () => log, alive: () => child.exitCode === null && child.signalCode === null };
 }
 
 const TYPES: Record<string, string> = {

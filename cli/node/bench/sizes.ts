@@ -34,7 +34,8 @@ export interface InitialJs {
   gzBytes: number;
   rawBytes: number;
   files: { file: string; raw: number; gz: number }[];
-  /** JavaScript and WebAssembly in the build that a first visit does not load (worker, ORT wasm). */
+  /** What loads later, not before the page runs: the worker chunk, lazy chunks, ORT's WebAssembly,
+   * the proxy model (at the first folder) and the service worker (registered after load). */
   lazy: { file: string; raw: number; gz: number }[];
 }
 
@@ -68,11 +69,16 @@ export function initialJs(distDir: string): InitialJs {
     return { file: f.slice(distDir.length + 1), raw: buf.length, gz: gzBytes(buf) };
   });
   const assets = join(distDir, "assets");
-  const lazy = readdirSync(assets)
-    .filter((f) => /\.(m?js|wasm)$/.test(f) && !seen.has(join(assets, f)))
-    .map((f) => {
-      const buf = readFileSync(join(assets, f));
-      return { file: `assets/${f}`, raw: statSync(join(assets, f)).size, gz: gzBytes(buf) };
-    });
+  const later = [
+    ...readdirSync(assets)
+      .filter((f) => /\.(m?js|wasm)$/.test(f) && !seen.has(join(assets, f)))
+      .map((f) => `assets/${f}`),
+    ...(existsSync(join(distDir, "sw.js")) ? ["sw.js"] : []),
+    ...(existsSync(join(distDir, "models")) ? readdirSync(join(distDir, "models")).filter((f) => f.endsWith(".onnx")).map((f) => `models/${f}`) : []),
+  ];
+  const lazy = later.map((file) => {
+    const buf = readFileSync(join(distDir, file));
+    return { file, raw: statSync(join(distDir, file)).size, gz: gzBytes(buf) };
+  });
   return { gzBytes: files.reduce((s, f) => s + f.gz, 0), rawBytes: files.reduce((s, f) => s + f.raw, 0), files, lazy };
 }
