@@ -6,6 +6,7 @@
  * task, rank the zoo, and compare with the task's measured results. The heavy part (building a
  * fold) is done once per fold and factorisation rank; every mapper setting reuses it.
  */
+import { mean } from "../../src/core/math/linalg.ts";
 import { resolve } from "node:path";
 import { buildZoo } from "../../src/core/bundle/build.ts";
 import type { Manifest, Zoo } from "../../src/core/bundle/schema.ts";
@@ -697,9 +698,6 @@ export function runEvaluation(opts: EvalOptions = {}): EvalReport {
   };
 }
 
-function mean(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The meta-score: weight sweep, nested choice of the weight, feature ablation

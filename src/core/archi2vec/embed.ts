@@ -9,6 +9,8 @@
  * deterministic, stateless map, so the browser embeds a dropped model with only the idf table.
  */
 import type { CanonicalGraph } from "./vocab.ts";
+import { cosine, round } from "../math/linalg.ts";
+import { hashString } from "../math/random.ts";
 
 export interface EmbedMethod {
   /** WL iterations: subtrees of depth 0..iterations. */
@@ -25,17 +27,8 @@ export interface EmbedMethod {
 
 export const DEFAULT_METHOD: EmbedMethod = { iterations: 3, buckets: 256, idfSlots: 8192, idfMinDf: 0.05, idfCap: 1 };
 
-// FNV-1a over UTF-16 code units; two offset bases give 64 bits so that distinct WL subtrees
+// FNV-1a (hashString) with two offset bases gives 64 bits, so that distinct WL subtrees
 // practically never share a label.
-function fnv1a(s: string, seed: number): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 /** Murmur3 finaliser: FNV's low bits are weak, and buckets are taken from them. */
 function mix(h: number): number {
   h ^= h >>> 16;
@@ -49,7 +42,7 @@ function mix(h: number): number {
 const hex = (n: number) => n.toString(16).padStart(8, "0");
 
 export function hashLabel(s: string): string {
-  return hex(fnv1a(s, 0x811c9dc5)) + hex(fnv1a(s, 0x050c5d1f));
+  return hex(hashString(s, 0x811c9dc5)) + hex(hashString(s, 0x050c5d1f));
 }
 
 /**
@@ -84,11 +77,11 @@ export function wlFeatures(g: CanonicalGraph, iterations: number): Map<string, n
 }
 
 export function featureSlot(feature: string, slots: number): number {
-  return mix(fnv1a(feature, 0x2f9be6cd)) % slots;
+  return mix(hashString(feature, 0x2f9be6cd)) % slots;
 }
 
 function bucketAndSign(feature: string, buckets: number): [number, number] {
-  const h = mix(fnv1a(feature, 0x811c9dc5));
+  const h = mix(hashString(feature, 0x811c9dc5));
   return [h % buckets, h & 0x80000000 ? -1 : 1];
 }
 
@@ -141,20 +134,4 @@ export function fitIdf(corpus: Map<string, number>[], method: EmbedMethod): { id
   return { idf, method: { ...method, idfCap } };
 }
 
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  const r = Math.round(x * f) / f;
-  return r === 0 ? 0 : r;
-}
-
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na > 0 && nb > 0 ? d / Math.sqrt(na * nb) : 0;
-}
+export { cosine, round };

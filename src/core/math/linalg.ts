@@ -13,9 +13,17 @@ export function norm(a: ArrayLike<number>): number {
   return Math.sqrt(dot(a, a));
 }
 
+/** Cosine similarity in one pass; 0 when either vector is all zeros. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const d = norm(a) * norm(b);
-  return d === 0 ? 0 : dot(a, b) / d;
+  let d = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return na > 0 && nb > 0 ? d / Math.sqrt(na * nb) : 0;
 }
 
 export function normalised(a: ArrayLike<number>): Vec {
@@ -96,5 +104,6 @@ export function ridge(X: readonly ArrayLike<number>[], y: readonly number[], lam
 /** Rounds for compact, stable JSON (bundles, links): the value that is stored is the value used. */
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
-  return Math.round(x * f) / f;
+  const r = Math.round(x * f) / f;
+  return r === 0 ? 0 : r; // no -0 in stored numbers
 }
