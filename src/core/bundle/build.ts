@@ -1,7 +1,7 @@
-import { round } from "../math/linalg.ts";
+import { meanVector, round } from "../math/linalg.ts";
 import { factorise } from "../space/factorise.ts";
 import { pivotRecords, priorScores, standardiseColumns, withoutTasks, type TidyRecord } from "../space/matrix.ts";
-import { centredUnit } from "../task/descriptor.ts";
+import { meanCentredUnit } from "../task/descriptor.ts";
 import { buildMetaModel } from "../task/meta.ts";
 import { TASK_CLASSES, taskSize, type ZooDefinition } from "../zoos.ts";
 import { withHash } from "./hash.ts";
@@ -80,26 +80,15 @@ const CENTROID_DIGITS = 5;
 
 /** The centring vector and per-task centroids that new tasks are compared with. */
 export function buildCentroids(tasks: readonly ImageTaskEmbeddings[]): { center: number[]; imageTasks: ImageTask[] } {
-  const dim = tasks[0].embeddings[0].length;
-  const center = new Array<number>(dim).fill(0);
-  let n = 0;
-  for (const t of tasks)
-    for (const e of t.embeddings) {
-      for (let i = 0; i < dim; i++) center[i] += e[i];
-      n++;
-    }
-  for (let i = 0; i < dim; i++) center[i] = round(center[i] / n, CENTROID_DIGITS);
-  const imageTasks = tasks.map((t) => {
-    const sum = new Array<number>(dim).fill(0);
-    for (const e of t.embeddings) centredUnit(e, center).forEach((x, i) => (sum[i] += x));
-    return {
-      key: t.key,
-      name: t.name,
-      nImages: t.embeddings.length,
-      nClasses: t.nClasses,
-      centroid: sum.map((x) => round(x / t.embeddings.length, CENTROID_DIGITS)),
-    };
-  });
+  const center = meanVector(tasks.flatMap((t) => t.embeddings)).map((x) => round(x, CENTROID_DIGITS));
+  // The same centred-unit mean a new task is described by (descriptor.ts), so they compare alike.
+  const imageTasks = tasks.map((t) => ({
+    key: t.key,
+    name: t.name,
+    nImages: t.embeddings.length,
+    nClasses: t.nClasses,
+    centroid: meanCentredUnit(t.embeddings, center).map((x) => round(x, CENTROID_DIGITS)),
+  }));
   return { center, imageTasks };
 }
 
