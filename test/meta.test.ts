@@ -1,5 +1,6 @@
 // The meta-score (src/core/task/meta.ts) and its place in the ranking (src/core/ranking.ts).
 import { describe, expect, it } from "vitest";
+import { withoutMetaFields } from "../cli/node/evaluate.ts";
 import { readCommittedBundle } from "../cli/node/bundleFiles.ts";
 import type { Zoo } from "../src/core/bundle/schema.ts";
 import { ZooSchema } from "../src/core/bundle/schema.ts";
@@ -21,19 +22,6 @@ function fitInputs(z: Zoo) {
   };
 }
 
-/** A zoo as bundles were before the meta-score: no meta model, no meta weight, no model rows. */
-function withoutMeta(z: Zoo): Zoo {
-  const { meta: _m, ...rest } = z;
-  void _m;
-  const { meta: _w, ...mapper } = z.mapper;
-  void _w;
-  return {
-    ...rest,
-    mapper,
-    tasks: z.tasks.map(({ size: _s, ...t }) => (void _s, t)),
-    models: z.models.map(({ meta: _x, ...m }) => (void _x, m)),
-  };
-}
 
 describe("meta model", () => {
   it("is in the committed bundle of both zoos, with consistent shapes", () => {
@@ -116,10 +104,10 @@ describe("meta-score in the ranking", () => {
       const uv = orderByScore(z.models.map((m) => m.id), scoreModels(z.models, placeTask(z, desc).vector));
       expect(got.ranking).toEqual(uv);
       // … and the same zoo as an old bundle (no meta fields at all), with or without size.
-      expect(rankZoo(withoutMeta(z), desc).ranking).toEqual(uv);
+      expect(rankZoo(withoutMetaFields(z), desc).ranking).toEqual(uv);
       const { size: _s, ...noSize } = desc;
       void _s;
-      expect(rankZoo(withoutMeta(z), noSize).ranking).toEqual(uv);
+      expect(rankZoo(withoutMetaFields(z), noSize).ranking).toEqual(uv);
     }
   });
 
@@ -157,7 +145,7 @@ describe("meta-score in the ranking", () => {
     void _m;
     expect(ZooSchema.safeParse({ ...noModel, models: z.models.map(({ meta: _x, ...m }) => (void _x, m)) }).success).toBe(false);
     expect(ZooSchema.safeParse({ ...z, models: z.models.map((m, i) => (i === 3 ? { ...m, meta: m.meta!.slice(1) } : m)) }).success).toBe(false);
-    expect(ZooSchema.safeParse(withoutMeta(z)).success).toBe(true);
+    expect(ZooSchema.safeParse(withoutMetaFields(z)).success).toBe(true);
     expect(ZooSchema.safeParse(z).success).toBe(true);
   });
 

@@ -13,7 +13,7 @@
  *   has tokens_k "channels", so attn·v costs tokens_q·tokens_k·dim. Windowed attention is
  *   recognised by the relative-position table added to the scores ((2w−1)² rows → w² keys).
  */
-import { consumersOf, matrixOf, type TypedGraph, type TypedNode, type OpKind } from "./vocab.ts";
+import { consumersOf, DROPPED, matrixOf, throughViews, type OpKind, type TypedGraph, type TypedNode } from "./vocab.ts";
 
 export interface GraphMeta {
   /** Sum of the parameter shapes consumed by the graph. */
@@ -41,7 +41,6 @@ interface Shape {
 const positions = (s: Shape) => s.side * s.side + s.extra;
 const isConv = (k: OpKind) => k === "conv" || k === "dwconv";
 const prod = (a: number[]) => a.reduce((x, y) => x * y, 1);
-const NOT_COUNTED = new Set<OpKind>(["view", "split", "select", "scalar"]);
 
 /** Keys per query implied by a relative-position bias of this shape, if it is one. */
 function windowKeys(shape: number[]): number | undefined {
@@ -71,7 +70,7 @@ function windowedScores(nodes: TypedNode[]): Map<number, number> {
     const keys = paramShapes(nodes, i).map(windowKeys).find((k) => k !== undefined);
     if (keys === undefined) return;
     for (let j of n.inputs) {
-      while (!nodes[j].paramOnly && NOT_COUNTED.has(nodes[j].kind) && nodes[j].inputs.length === 1) j = nodes[j].inputs[0];
+      while (!nodes[j].paramOnly && DROPPED.has(nodes[j].kind) && nodes[j].inputs.length === 1) j = nodes[j].inputs[0];
       if (!nodes[j].paramOnly && nodes[j].kind === "matmul") hints.set(j, keys);
     }
   });
@@ -103,7 +102,7 @@ export function graphMeta(g: TypedGraph, inputSize: number): GraphMeta {
   nodes.forEach((n, i) => {
     for (const w of n.weights) params += prod(w);
     if (n.paramOnly) return;
-    if (!NOT_COUNTED.has(n.kind)) opCounts[n.kind] = (opCounts[n.kind] ?? 0) + 1;
+    if (!DROPPED.has(n.kind)) opCounts[n.kind] = (opCounts[n.kind] ?? 0) + 1;
     const dataIns = n.inputs.filter((j) => !nodes[j].paramOnly && shapes[j]);
     const ins = dataIns.map((j) => shapes[j] as Shape);
     const x = ins[0] ?? image;
@@ -179,7 +178,7 @@ export function graphMeta(g: TypedGraph, inputSize: number): GraphMeta {
           out = { ...x, extra: x.extra + Math.max(1, tok) };
           break;
         }
-        const roots = new Set(dataIns.map((j) => rootOf(nodes, j)));
+        const roots = new Set(dataIns.map((j) => throughViews(nodes, j)));
         if (roots.size === 1) {
           // Slices of one tensor side by side: space-to-depth (Swin v1 patch merging, Focus stems).
           const r = Math.sqrt(ins.length);
@@ -222,13 +221,3 @@ export function graphMeta(g: TypedGraph, inputSize: number): GraphMeta {
   };
 }
 
-/** The tensor a chain of views/slices starts from. */
-function rootOf(nodes: TypedNode[], i: number): number {
-  let j = i;
-  while (NOT_COUNTED.has(nodes[j].kind)) {
-    const ins = nodes[j].inputs.filter((k) => !nodes[k].paramOnly);
-    if (ins.length !== 1) break;
-    j = ins[0];
-  }
-  return j;
-}

@@ -27,7 +27,7 @@ export const CANONICAL_KINDS: readonly OpKind[] = [
   "maxpool", "avgpool", "globalpool", "upsample", "pad", "other",
 ];
 
-const DROPPED = new Set<OpKind>(["view", "split", "select", "scalar"]);
+export const DROPPED = new Set<OpKind>(["view", "split", "select", "scalar"]);
 
 export interface TypedNode {
   kind: OpKind;
