@@ -1,6 +1,6 @@
 /**
  * Ranks a zoo's models for a folder of images, with the same core as the page.
- *   npm run rank -- <folder> [--zoo hub|classic] [--exclude-task TASK] [--per-class 50] [--max-images 500] [--seed 1] [--json]
+ *   npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--per-class 50] [--max-images 500] [--seed 1] [--json]
  */
 import { parseArgs } from "node:util";
 import { rankZoo } from "../src/core/ranking.ts";
@@ -11,7 +11,7 @@ import { listFolder } from "./node/files.ts";
 import { createProxySession, embedFiles } from "./node/proxy.ts";
 import { buildBundle, knownTaskIds } from "./node/repoData.ts";
 
-const USAGE = "usage: npm run rank -- <folder> [--zoo hub|classic] [--exclude-task TASK] [--per-class N] [--max-images N] [--seed N] [--json]";
+const USAGE = "usage: npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--per-class N] [--max-images N] [--seed N] [--json]";
 
 function fail(message: string): never {
   console.error(`error: ${message}\n${USAGE}`);

@@ -1,5 +1,5 @@
 import type { Manifest, Zoo } from "../core/bundle/schema.ts";
-import { validateManifest, validateZoo, BundleError } from "../core/bundle/validate.ts";
+import { validateListedZoo, validateManifest, BundleError } from "../core/bundle/validate.ts";
 import { BYO_FILE, validateByo, type ByoBundle } from "../core/bundle/byo.ts";
 import { appUrl } from "../worker/client.ts";
 
@@ -23,11 +23,9 @@ export async function loadManifest(): Promise<Manifest> {
 }
 
 export async function loadZoo(manifest: Manifest, id: string): Promise<Zoo> {
-  const entry = manifest.zoos.find((z) => z.id === id);
-  if (!entry) throw new BundleError("manifest.json", `has no zoo "${id}"`);
-  const zoo = validateZoo(await fetchJson(entry.file), entry.file);
-  if (zoo.hash !== entry.hash) throw new BundleError(entry.file, "is not the version the manifest lists; reload the page");
-  return zoo;
+  const file = manifest.zoos.find((z) => z.id === id)?.file;
+  const raw = file ? await fetchJson(file) : null;
+  return validateListedZoo(manifest, id, () => raw, "reload the page");
 }
 
 /** The cold-start file for dropped models; it must predict into this manifest's zoo. */

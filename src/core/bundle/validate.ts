@@ -54,3 +54,13 @@ export function validateManifest(raw: unknown, file = "manifest.json"): Manifest
   }
   return manifest;
 }
+
+/** A zoo file checked against the manifest that lists it: valid on its own, and the very version
+ * the manifest names. `remedy` says what the person can do (reload, rebuild). */
+export function validateListedZoo(manifest: Manifest, id: string, read: (file: string) => unknown, remedy: string): Zoo {
+  const entry = manifest.zoos.find((z) => z.id === id);
+  if (!entry) throw new BundleError("manifest.json", `has no zoo "${id}"; it has: ${manifest.zoos.map((z) => z.id).join(", ")}`);
+  const zoo = validateZoo(read(entry.file), entry.file);
+  if (zoo.hash !== entry.hash) throw new BundleError(entry.file, `is not the version the manifest lists; ${remedy}`);
+  return zoo;
+}
