@@ -11,8 +11,11 @@ const isolation = {
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
-/** Only the app's own origin; 'wasm-unsafe-eval' is what onnxruntime's WebAssembly needs. Added
- * to built pages only: the dev server's React refresh needs an inline script. */
+/** Only the app's own origin; 'wasm-unsafe-eval' is what onnxruntime's WebAssembly needs. Sent as an
+ * HTTP header by `vite preview` (a header also governs the workers, whose policy comes from their
+ * own script's response; a meta tag covers only the document) and kept as a meta tag in the built
+ * page for hosts that cannot set headers (docs/PERFORMANCE.md, "Serving it"). Not on the dev
+ * server: its React refresh needs an inline script. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -77,7 +80,7 @@ function serviceWorker(): Plugin {
 export default defineConfig({
   plugins: [react(), csp, serviceWorker()],
   server: { headers: isolation },
-  preview: { headers: isolation },
+  preview: { headers: { ...isolation, "Content-Security-Policy": CONTENT_SECURITY_POLICY } },
   worker: { format: "es" },
   optimizeDeps: { exclude: ["onnxruntime-web"] },
   build: { target: "es2022", chunkSizeWarningLimit: 1024 },

@@ -29,7 +29,7 @@ test("corrupt, zero-byte and non-image files are named and skipped; the rest is 
   await page.goto("/?backend=wasm");
   await chooseFolder(page, root);
   await topModels(page, 10);
-  const skipped = page.getByTestId("skipped");
+  const skipped = page.getByTestId("skipped-files");
   await expect(skipped).toContainText("mixed/airplanes/notes.txt");
   await expect(skipped).toContainText("not an image type");
   await expect(skipped).toContainText("mixed/airplanes/empty.jpg: empty file (0 bytes)");
@@ -52,7 +52,7 @@ test("a folder with no usable image says what to do, and an empty folder too", a
   await page.goto("/?backend=wasm");
   await chooseFolder(page, junk);
   await expect(page.getByTestId("error")).toContainText("None of the 2 files is an image we can read");
-  await expect(page.getByTestId("skipped")).toContainText("junk/a/readme.md");
+  await expect(page.getByTestId("skipped-files")).toContainText("junk/a/readme.md");
   await expect(page.getByTestId("rank-row")).toHaveCount(0);
 
   const empty = join(base, "empty");

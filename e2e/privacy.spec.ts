@@ -1,11 +1,13 @@
 /**
  * Privacy: a whole session (drop a folder, rank, open the share link) talks to no other origin, and
- * the built page carries its Content-Security-Policy and runs under it without a violation.
+ * the page and its workers run under the Content-Security-Policy (an HTTP header from the preview
+ * server, and a meta tag in the built page) without a violation.
  */
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { chooseFolder, FIXTURES, topModels } from "./helpers.ts";
+import { CONTENT_SECURITY_POLICY } from "../vite.config.ts";
 
 test.use({ serviceWorkers: "allow" });
 
@@ -13,6 +15,12 @@ test("a full run makes requests to its own origin only, under the page's CSP wit
   const origin = new URL(baseURL!).origin;
   const requests: { url: string; type: string; by: string }[] = [];
   context.on("request", (r) => requests.push({ url: r.url(), type: r.resourceType(), by: r.serviceWorker() ? "service worker" : "page" }));
+  // The policy each document and worker script arrived with (from the network or the service worker).
+  const policies = new Map<string, string | null>();
+  context.on("response", (r) => {
+    const t = r.request().resourceType();
+    if (t === "document" || /\.worker-[\w-]+\.js$/.test(new URL(r.url()).pathname)) policies.set(new URL(r.url()).pathname, r.headers()["content-security-policy"] ?? null);
+  });
   page.on("websocket", (w) => requests.push({ url: w.url(), type: "websocket", by: "page" }));
   // Anything aimed elsewhere is also stopped, so that a leak cannot succeed while the test runs.
   await context.route((url) => url.origin !== origin, (route) => route.abort("blockedbyclient"));
@@ -29,7 +37,7 @@ test("a full run makes requests to its own origin only, under the page's CSP wit
   });
 
   // The built page carries the policy, served as built.
-  const built = readFileSync(resolve(import.meta.dirname, "../dist/index.html"), "utf8");
+  const built = readFileSync(resolve(import.meta.dirname, "..", process.env.E2E_DIST ?? "dist", "index.html"), "utf8");
   const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(built)?.[1].replaceAll("&#39;", "'");
   expect(meta, "dist/index.html has a CSP meta tag").toBeTruthy();
   for (const directive of ["default-src 'self'", "connect-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "object-src 'none'", "form-action 'none'"]) {
@@ -44,6 +52,10 @@ test("a full run makes requests to its own origin only, under the page's CSP wit
   expect(new URL(link).origin).toBe(origin);
   await page.goto(link);
   expect(await topModels(page, 10)).toEqual(top);
+
+  // The header covers the page and every worker script (the meta tag cannot reach workers).
+  expect([...policies.keys()].filter((p) => p.includes(".worker-")).length, "worker scripts seen").toBeGreaterThanOrEqual(2);
+  for (const [path, policy] of policies) expect(policy, `CSP header on ${path}`).toBe(CONTENT_SECURITY_POLICY);
 
   const foreign = requests.filter((r) => !r.url.startsWith(`${origin}/`) && !/^(blob|data):/.test(r.url));
   const summary = new Map<string, number>();

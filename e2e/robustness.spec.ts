@@ -128,7 +128,7 @@ test("broken files, odd formats and odd names: named and skipped or used, the sa
   expect(s.classes.find((c) => c.name === "airplanes")?.count).toBe(10); // 3 photos, 1 nested, 6 broken files named .jpg
 
   // The list names each skipped file, as text: names with markup stay text.
-  const list = page.getByTestId("skipped");
+  const list = page.getByTestId("skipped-files");
   for (const path of Object.keys(s.skipped)) await expect(list).toContainText(path);
   await expect(list).toContainText("mixed/<img src=x onerror=alert(1)>/&amp; <svg onload=alert(3)>.svg");
   await expect(page.locator("[onerror], [onload], img[src='x'], body script:not([src])")).toHaveCount(0);
@@ -242,7 +242,7 @@ test("edge folders: huge images decoded small, one class, one image, 10,000 file
   expect(Object.keys(s.skipped).sort()).toEqual(["nothing-usable/a/empty.jpg", "nothing-usable/a/readme.md", "nothing-usable/b/text.png"]);
   expect(s.skipped["nothing-usable/b/text.png"]).toBe("could not decode image: the file is text, not an image");
   await expect(page.getByTestId("error")).toContainText("None of the sampled images could be decoded");
-  await expect(page.getByTestId("skipped")).toContainText("nothing-usable/b/text.png");
+  await expect(page.getByTestId("skipped-files")).toContainText("nothing-usable/b/text.png");
   await expect(page.getByTestId("rank-row")).toHaveCount(0);
 
   // An empty folder.

@@ -2,6 +2,7 @@ import "./jitless.ts";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./ui/App.tsx";
+import { registerServiceWorker } from "./worker/client.ts";
 import "./ui/app.css";
 
 createRoot(document.getElementById("root")!).render(
@@ -11,11 +12,8 @@ createRoot(document.getElementById("root")!).render(
 );
 
 // Offline after one visit (src/sw.ts); production builds only, so the dev server never caches.
-// Registered once the page has loaded, so that its precaching does not compete with the page's own.
+// Registered once the page has loaded, so that its precaching does not compete with the page's own;
+// registerServiceWorker orders it with the proxy session's downloads (model and WASM once).
 if (import.meta.env.PROD && "serviceWorker" in navigator) {
-  addEventListener(
-    "load",
-    () => void navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`).catch((e: unknown) => console.warn("offline use is unavailable:", e)),
-    { once: true },
-  );
+  addEventListener("load", () => registerServiceWorker(`${import.meta.env.BASE_URL}sw.js`), { once: true });
 }

@@ -7,8 +7,11 @@
  * - hashed assets and the model: cache first (their content never changes under a name; a new model
  *   comes with a new build, hence a new cache);
  * - the page and the bundle: network first, cache when offline, so updates land when online.
- * Cached responses keep their headers, COOP/COEP included: the page stays cross-origin isolated
- * offline (WASM threads).
+ * Cached responses keep their headers, COOP/COEP and CSP included: the page stays cross-origin
+ * isolated offline (WASM threads).
+ * The model and the WASM (most of the bytes) are fetched once on a first visit: the page never
+ * downloads them while this install does (registerServiceWorker in src/worker/client.ts orders the
+ * two), and the install takes them through the HTTP cache, where a session that started first left them.
  */
 export {};
 
@@ -29,10 +32,13 @@ sw.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      // "no-store": straight from the network, leaving the HTTP cache alone. ("reload" would
-      // rewrite HTTP cache entries that the page may be reading at the same moment, e.g. the model
-      // a first ranking is fetching, and Chromium then fails that read: ERR_CACHE_WRITE_FAILURE.)
-      await cache.addAll(PRECACHE.map((p) => new Request(p === "index.html" ? INDEX : abs(p), { cache: "no-store" })));
+      // Small files: "no-store", straight from the network, leaving the HTTP cache alone ("reload"
+      // would rewrite HTTP cache entries that the page may be reading at the same moment, and
+      // Chromium then fails that read: ERR_CACHE_WRITE_FAILURE). The model and the WASM: "default",
+      // so that the copy a session that started first downloaded is reused (at most a revalidation);
+      // the page never reads them while this runs.
+      const big = (p: string) => p.endsWith(".wasm") || p.endsWith(".onnx");
+      await cache.addAll(PRECACHE.map((p) => new Request(p === "index.html" ? INDEX : abs(p), { cache: big(p) ? "default" : "no-store" })));
       await sw.skipWaiting();
     })(),
   );

@@ -19,17 +19,19 @@ export function Messages() {
   );
 }
 
+/** Files left out of the sample, each named with its reason (data-testid "skipped-files", an
+ * interface outside checks use; "error" is only for errors). */
 export function SkippedFiles() {
   const skipped = useApp((s) => s.skipped);
   if (!skipped.length) return null;
   return (
-    <details className="skipped" data-testid="skipped" open={skipped.length <= 10}>
+    <details className="skipped" data-testid="skipped-files" open={skipped.length <= 10}>
       <summary>
         {skipped.length} file{skipped.length === 1 ? " was" : "s were"} skipped
       </summary>
       <ul>
         {skipped.slice(0, 500).map((s) => (
-          <li key={s.path}>
+          <li key={s.path} data-testid="skipped-file">
             <span className="path">{s.path}</span>: {s.reason}
           </li>
         ))}

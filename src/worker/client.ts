@@ -1,6 +1,8 @@
 import * as Comlink from "comlink";
 import { WASM_BATCH, WEBGPU_BATCH } from "./batch.ts";
 import type { Backend, BackendChoice, EmbedOutcome, EmbedWorkerApi } from "./embed.worker.ts";
+import type { EmbedItem, PreparedBatch } from "./prepare.ts";
+import type { PrepareWorkerApi } from "./prepare.worker.ts";
 
 export interface EmbedProgress {
   done: number;
@@ -12,48 +14,129 @@ export interface EmbedProgress {
   backend: Backend | null;
 }
 
+/** Set in the page's performance timeline when the proxy session is ready (the bench's
+ * `cold_start_ms` reads it). */
+export const PROXY_READY_MARK = "fennec:proxy-ready";
+
 let worker: Worker | null = null;
 let remote: Comlink.Remote<EmbedWorkerApi> | null = null;
-let ready: Promise<{ backend: Backend; threads: number }> | null = null;
+let ready: Promise<{ backend: Backend; threads: number; api: Comlink.Remote<EmbedWorkerApi> }> | null = null;
 let readyFor: BackendChoice | null = null;
+/** Settles when a service worker install that was under way when the proxy was wanted is over. */
+let serviceWorkerSettled: Promise<void> | null = null;
 
 /** The app's base URL (Vite's BASE_URL), resolved against the page, for model and WASM files. */
 export function appUrl(path: string): string {
   return new URL(`${import.meta.env.BASE_URL}${path}`, self.location.href).href;
 }
 
-/** One worker for the page's lifetime; a new backend choice makes a fresh session. */
-export function proxyWorker(choice: BackendChoice): { api: Comlink.Remote<EmbedWorkerApi>; ready: Promise<{ backend: Backend; threads: number }> } {
-  if (!worker) {
-    worker = new Worker(new URL("./embed.worker.ts", import.meta.url), { type: "module", name: "fennec-proxy" });
-    remote = Comlink.wrap<EmbedWorkerApi>(worker);
-  }
+/** One worker for the page's lifetime; a new backend choice makes a fresh session. `ready`
+ * resolves with the session and the worker's remote. */
+function proxyWorker(choice: BackendChoice): Promise<{ backend: Backend; threads: number; api: Comlink.Remote<EmbedWorkerApi> }> {
   if (!ready || readyFor !== choice) {
     readyFor = choice;
-    ready = remote!.init({ modelUrl: appUrl("models/mobilenetv2-fp32.onnx"), backend: choice });
-    ready.catch(() => (ready = null));
+    // After an install that is under way (it is downloading the model and WASM), the worker is
+    // created under the active service worker and reads both from its cache: one download.
+    const settled = serviceWorkerSettled ?? Promise.resolve();
+    ready = settled.then(() => {
+      if (!worker) {
+        worker = new Worker(new URL("./embed.worker.ts", import.meta.url), { type: "module", name: "fennec-proxy" });
+        remote = Comlink.wrap<EmbedWorkerApi>(worker);
+      }
+      const api = remote!;
+      return api.init({ modelUrl: appUrl("models/mobilenetv2-fp32.onnx"), backend: choice }).then((r) => ({ ...r, api }));
+    });
+    ready.then(
+      () => performance.mark(PROXY_READY_MARK),
+      () => (ready = null),
+    );
   }
-  return { api: remote!, ready };
+  return ready;
 }
 
 /** Starts the worker and the proxy session ahead of need, on a sign the person is about to
- * choose a folder (hover, focus, drag): the 2–4 s of session start then overlaps their picking.
- * Not at page load, so viewing a shared link costs no model download or memory. */
+ * choose a folder (hover, focus, drag): the session start (WASM compile, model load, one warm-up
+ * batch) then overlaps their picking. Not at page load, so viewing a shared link costs no model
+ * download or memory. The decode workers start too (they are small). */
 export function warmProxy(choice: BackendChoice): void {
-  proxyWorker(choice).ready.catch(() => {
+  decodePool();
+  proxyWorker(choice).catch(() => {
     /* the real run reports the error */
   });
 }
 
 /**
- * Embeds files in batches through the worker, reporting progress after each batch. Cancelling
- * (the signal) stops after the batch in flight; what was embedded so far is returned.
+ * Registers the service worker (src/sw.ts) so that the model and WASM cross the network once on a
+ * first visit. If the proxy session is already starting, the install waits for it and then finds
+ * both in the HTTP cache; if the install starts first, the session waits for it (proxyWorker) and
+ * reads them from the service worker's cache. Either way the two never download them side by side.
+ */
+export function registerServiceWorker(url: string): void {
+  const before = ready;
+  const settled = (async () => {
+    if (before) await before.catch(() => undefined);
+    const reg = await navigator.serviceWorker.register(url);
+    const installing = reg.installing ?? reg.waiting;
+    if (installing) await activated(installing);
+  })();
+  serviceWorkerSettled = settled.catch((e: unknown) => console.warn("offline use is unavailable:", e));
+}
+
+function activated(sw: ServiceWorker): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (sw.state === "redundant") resolve();
+      else if (sw.state === "activated") {
+        // clients.claim() follows activation; the worker made after it is then controlled.
+        if (navigator.serviceWorker.controller) resolve();
+        else {
+          navigator.serviceWorker.addEventListener("controllerchange", () => resolve(), { once: true });
+          setTimeout(resolve, 2000);
+        }
+      } else return;
+      sw.removeEventListener("statechange", check);
+    };
+    sw.addEventListener("statechange", check);
+    check();
+  });
+}
+
+interface DecodeWorker {
+  api: Comlink.Remote<PrepareWorkerApi>;
+  /** batches given to it and not yet back */
+  busy: number;
+}
+let pool: DecodeWorker[] | null = null;
+let runs = 0;
+
+/** Decode workers: what the cores leave beside onnxruntime's threads (min(cores, 4), see
+ * embed.worker.ts), at least one so decoding is never on the inference thread, at most three. */
+export function decodePoolSize(cores = navigator.hardwareConcurrency || 1): number {
+  return Math.max(1, Math.min(3, cores - Math.min(cores, 4)));
+}
+
+function decodePool(): DecodeWorker[] {
+  pool ??= Array.from({ length: decodePoolSize() }, (_, i) => ({
+    api: Comlink.wrap<PrepareWorkerApi>(new Worker(new URL("./prepare.worker.ts", import.meta.url), { type: "module", name: `fennec-decode-${i}` })),
+    busy: 0,
+  }));
+  return pool;
+}
+
+/**
+ * Embeds files in batches: decode workers prepare the next batches while the proxy worker infers
+ * the current one (decoding of the first batches also overlaps a session start still under way),
+ * and the tensors and embeddings move between workers as transferred buffers. Progress is reported
+ * after each batch. Cancelling (the signal) stops after the batch in flight; what was embedded so
+ * far is returned.
  */
 export async function embedAll(
   files: readonly Blob[],
   opts: { backend: BackendChoice; batchSize?: number; signal?: AbortSignal; onProgress?: (p: EmbedProgress) => void },
 ): Promise<{ outcomes: EmbedOutcome[]; backend: Backend; cancelled: boolean }> {
-  const { api, ready: init } = proxyWorker(opts.backend);
+  const init = proxyWorker(opts.backend);
+  const workers = decodePool();
+  const run = ++runs;
   const report = (p: Omit<EmbedProgress, "etaMs" | "elapsedMs">, t0: number) => {
     const elapsedMs = performance.now() - t0;
     const etaMs = p.done > 0 ? (elapsedMs / p.done) * (p.total - p.done) : null;
@@ -61,15 +144,56 @@ export async function embedAll(
   };
   const start = performance.now();
   report({ done: 0, total: files.length, failed: 0, backend: null }, start);
-  const { backend } = await init;
-  const batch = opts.batchSize ?? (backend === "webgpu" ? WEBGPU_BATCH : WASM_BATCH);
+  // The batch size follows the backend; on "auto" it is known before the session only where there
+  // is no WebGPU at all.
+  const early = opts.backend === "wasm" || (opts.backend === "auto" && !("gpu" in navigator)) ? WASM_BATCH : opts.backend === "webgpu" ? WEBGPU_BATCH : null;
+  let batch = opts.batchSize ?? early;
+  const queue: Promise<PreparedBatch>[] = [];
+  let next = 0;
+  // One batch per decode worker in flight, plus one ready and waiting for the proxy.
+  const ahead = workers.length + 1;
+  const fill = () => {
+    while (batch && queue.length < ahead && next < files.length) {
+      const items: EmbedItem[] = files.slice(next, next + batch).map((file, j) => ({ id: next + j, file }));
+      next += items.length;
+      const w = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+      w.busy++;
+      const job = w.api.prepare(items, run);
+      void job.finally(() => w.busy--).catch(() => undefined);
+      queue.push(job);
+    }
+  };
+  fill();
+  let backend: Backend;
+  let api: Comlink.Remote<EmbedWorkerApi>;
+  try {
+    ({ backend, api } = await init);
+  } catch (e) {
+    for (const w of workers) void w.api.supersede(run + 1);
+    throw e;
+  }
+  batch ??= opts.batchSize ?? (backend === "webgpu" ? WEBGPU_BATCH : WASM_BATCH);
+  fill();
   const outcomes: EmbedOutcome[] = [];
+  let failed = 0;
   const t0 = performance.now();
-  for (let i = 0; i < files.length; i += batch) {
-    if (opts.signal?.aborted) return { outcomes, backend, cancelled: true };
-    const items = files.slice(i, i + batch).map((file, j) => ({ id: i + j, file }));
-    outcomes.push(...(await api.embed(items)));
-    report({ done: outcomes.length, total: files.length, failed: outcomes.filter((o) => "error" in o).length, backend }, t0);
+  try {
+    while (queue.length) {
+      if (opts.signal?.aborted) return { outcomes, backend, cancelled: true };
+      const prepared = await queue.shift()!;
+      fill();
+      for (const e of prepared.errors) outcomes.push(e);
+      failed += prepared.errors.length;
+      if (prepared.ids.length) {
+        const { embeddings, dim } = await api.infer(Comlink.transfer(prepared.input, [prepared.input.buffer]), prepared.ids.length);
+        // Views into the one transferred buffer per batch, not copies.
+        prepared.ids.forEach((id, j) => outcomes.push({ id, embedding: embeddings.subarray(j * dim, (j + 1) * dim) }));
+      }
+      report({ done: outcomes.length, total: files.length, failed, backend }, t0);
+    }
+  } finally {
+    // Anything still queued (cancelled, or an error) stops at its next image.
+    if (queue.length) for (const w of workers) void w.api.supersede(run + 1);
   }
   return { outcomes, backend, cancelled: false };
 }

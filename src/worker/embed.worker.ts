@@ -1,28 +1,24 @@
 /**
- * The proxy model's home: decoding, preprocessing and inference all run here so the page never
- * stalls. Exposed with Comlink; the page calls init() once, then embed() per batch.
+ * The proxy model's home: inference runs here so the page never stalls. Decoding and
+ * preprocessing run in decode workers (prepare.worker.ts) that prepare the next batches while this
+ * one infers. Exposed with Comlink; the page calls init() once, then infer() per prepared batch.
  */
 import * as Comlink from "comlink";
 import * as ort from "onnxruntime-web";
 import { PROXY_INPUT, preprocessInto } from "../core/preprocess.ts";
 import { WASM_BATCH } from "./batch.ts";
 import { decodeImage } from "./decode.ts";
+import { PLANE } from "./prepare.ts";
+
+export type { EmbedItem } from "./prepare.ts";
 
 export type Backend = "webgpu" | "wasm";
 export type BackendChoice = Backend | "auto";
 
-export interface EmbedItem {
-  id: number;
-  file: Blob;
-}
-
 export type EmbedOutcome = { id: number; embedding: Float32Array } | { id: number; error: string };
-
-const PLANE = 3 * PROXY_INPUT * PROXY_INPUT;
 
 let session: ort.InferenceSession | null = null;
 let backend: Backend = "wasm";
-let dim = 0;
 
 async function hasWebGpu(): Promise<boolean> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -48,7 +44,6 @@ const api = {
       backend = "wasm"; // an adapter that fails at session creation: fall back rather than stop
       session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
     }
-    dim = 0;
     // One throw-away batch allocates the run's buffers (about 0.9 s on the first real batch
     // otherwise). WebGPU warms with a single image: its first run compiles shaders either way.
     const warm = backend === "wasm" ? WASM_BATCH : 1;
@@ -58,31 +53,21 @@ const api = {
     return { backend, threads };
   },
 
-  /** Embeds one batch; a file that fails to decode comes back as an error and the rest go on. */
-  async embed(items: EmbedItem[]): Promise<EmbedOutcome[]> {
-    if (!session) throw new Error("embed() before init()");
-    const outcomes: EmbedOutcome[] = [];
-    const ok: number[] = [];
-    const input = new Float32Array(items.length * PLANE);
-    for (const item of items) {
-      try {
-        const img = await decodeImage(item.file);
-        preprocessInto(img, input, ok.length * PLANE);
-        ok.push(item.id);
-      } catch (e) {
-        outcomes.push({ id: item.id, error: (e as Error).message });
-      }
-    }
-    if (ok.length) {
-      const tensor = new ort.Tensor("float32", input.subarray(0, ok.length * PLANE), [ok.length, 3, PROXY_INPUT, PROXY_INPUT]);
+  /** Embeds `count` preprocessed images (`input`, transferred in); the embeddings come back as
+   * one transferred buffer, `count` × dim floats. */
+  async infer(input: Float32Array, count: number): Promise<{ embeddings: Float32Array; dim: number }> {
+    if (!session) throw new Error("infer() before init()");
+    const tensor = new ort.Tensor("float32", input.subarray(0, count * PLANE), [count, 3, PROXY_INPUT, PROXY_INPUT]);
+    try {
       const out = await session.run({ input: tensor }, ["embedding"]);
-      const emb = (await out.embedding.getData()) as Float32Array;
-      dim ||= emb.length / ok.length;
-      ok.forEach((id, j) => outcomes.push({ id, embedding: emb.slice(j * dim, (j + 1) * dim) }));
-      tensor.dispose();
+      let emb = (await out.embedding.getData()) as Float32Array;
       out.embedding.dispose();
+      // Transfer needs a buffer of its own; a view into a larger one (WebGPU readback) is copied once.
+      if (emb.byteOffset !== 0 || emb.byteLength !== emb.buffer.byteLength) emb = emb.slice();
+      return Comlink.transfer({ embeddings: emb, dim: emb.length / count }, [emb.buffer]);
+    } finally {
+      tensor.dispose();
     }
-    return outcomes;
   },
 
   /** Preprocessed input of one image: lets tests compare page and CLI preprocessing directly. */
