@@ -29,6 +29,8 @@ export interface AppState {
   zooId: string;
   /** Messages for the person, newest last: what went wrong and what to do. */
   errors: string[];
+  /** What happened that is not an error (a cancelled run), shown apart from `errors`. */
+  notice: string | null;
   listed: number;
   plan: DatasetPlan<BrowserFile> | null;
   skipped: SkippedFile[];
@@ -85,6 +87,7 @@ export const useApp = create<AppState>()((set, get) => {
     zoos: {},
     zooId: DEFAULT_ZOO,
     errors: [],
+    notice: null,
     listed: 0,
     plan: null,
     skipped: [],
@@ -121,7 +124,7 @@ export const useApp = create<AppState>()((set, get) => {
       get().abort?.abort();
       const abort = new AbortController();
       const t0 = performance.now();
-      set({ phase: "listing", listed: 0, errors: [], plan: null, skipped: [], progress: null, descriptor: null, embedded: [], source: null, timings: null, view: DEFAULT_VIEW, abort });
+      set({ phase: "listing", listed: 0, errors: [], notice: null, plan: null, skipped: [], progress: null, descriptor: null, embedded: [], source: null, timings: null, view: DEFAULT_VIEW, abort });
       let listing: Listing;
       try {
         listing = await listingPromise;
@@ -164,8 +167,7 @@ export const useApp = create<AppState>()((set, get) => {
       }
       set({ skipped: [...skipped, ...decodeErrors], backend: result.backend, abort: null });
       if (result.cancelled) {
-        fail(`Cancelled after ${result.outcomes.length} of ${plan.sample.length} images; nothing was ranked. Drop the folder again to restart.`);
-        set({ phase: "ready" });
+        set({ phase: "ready", notice: `Cancelled after ${result.outcomes.length} of ${plan.sample.length} images; nothing was ranked. Drop the folder again to restart.` });
         return;
       }
       if (used.length === 0) {

@@ -3,8 +3,15 @@ import { useApp } from "../store/appStore.ts";
 /** Errors in words a person can act on; text only, so file names with markup stay text. */
 export function Messages() {
   const errors = useApp((s) => s.errors);
+  const notice = useApp((s) => s.notice);
   const dismiss = useApp((s) => s.dismissErrors);
-  if (!errors.length) return null;
+  if (!errors.length) {
+    return notice ? (
+      <p className="notice" data-testid="notice" role="status">
+        {notice}
+      </p>
+    ) : null;
+  }
   return (
     <section className="errors" data-testid="error" role="alert">
       <ul>
