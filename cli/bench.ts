@@ -3,8 +3,9 @@
  *   npm run bench -- [--json] [--quick] [--keep]
  * Proxy throughput (Node, page on WASM, page on WebGPU), the page's drop-to-table time against bare
  * inference of the same images (overhead_ratio), ranking a whole zoo, transfer sizes (bundles,
- * initial JavaScript) and the page's heap while it takes in a folder of 10,000 files. Targets are
- * printed next to the figures, never asserted. How each figure is measured: docs/PERFORMANCE.md.
+ * initial JavaScript), the page's heap while it takes in a folder of 10,000 files, the first-visit
+ * session start (cold_start_ms) and drop → table with two busy-loop processes on the machine
+ * (load_slowdown). Targets are printed next to the figures, never asserted. How each figure is measured: docs/PERFORMANCE.md.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -19,6 +20,7 @@ import { readCommittedBundle } from "./node/bundleFiles.ts";
 import { decodeFile } from "./node/decode.ts";
 import { listFolder } from "./node/files.ts";
 import { createProxySession, embedFiles } from "./node/proxy.ts";
+import { startBusyLoops } from "./node/bench/busy.ts";
 import { launchBrowser, runApp, runHarness, SERVICE_WORKERS, type AppRun, type HarnessRun } from "./node/bench/browser.ts";
 import { buildLarge, buildSample, REPO, sourceImages } from "./node/bench/datasets.ts";
 import { startPreview, startStatic, type Running } from "./node/bench/servers.ts";
@@ -216,10 +218,10 @@ try {
     if (rep === 0) embeddings = node.embeddings;
     log(`  ${r2(node.ips)} img/s`);
 
-    log(`page, WASM: ${sample.files} images, cold page (worker, model and session start included)${tag}`);
+    log(`page, WASM: ${sample.files} images, first visit: pointer on the drop zone, then the folder${tag}`);
     let wasm: AppRun;
     try {
-      wasm = await runApp(browser, await appUrl(), "wasm", sample.dir, { timeoutMs: 300_000 });
+      wasm = await runApp(browser, await appUrl(), "wasm", sample.dir, { timeoutMs: 300_000, intent: true });
     } catch (e) {
       wasm = { embedded: 0, errors: [(e as Error).message.split("\n")[0]] } as AppRun;
     }
@@ -228,7 +230,7 @@ try {
       // one more try on a fresh page, noted.
       retried.push(`page WASM run: ${wasm.errors.join(" | ") || "nothing embedded"}`);
       log(`  page run failed (${retried[retried.length - 1]}); retrying once on a fresh page`);
-      wasm = await runApp(browser, await appUrl(), "wasm", sample.dir, { timeoutMs: 300_000 });
+      wasm = await runApp(browser, await appUrl(), "wasm", sample.dir, { timeoutMs: 300_000, intent: true });
     }
     if (wasm.errors.length || wasm.embedded === 0) throw new Error(`the page did not embed the sample: ${wasm.errors.join(" | ")}`);
     appRuns.push(wasm);
@@ -275,6 +277,21 @@ try {
     webgpuError = (e as Error).message.split("\n")[0];
   }
 
+  // ---- under load: two busy-loop processes (one per core here), started and ended by the bench --
+  log(`page, WASM: ${sample.files} images again with two busy-loop processes running (bounded to 6 min)`);
+  const busy = startBusyLoops(2, 6 * 60_000);
+  let loaded: AppRun | null = null;
+  let loadedError: string | null = null;
+  try {
+    loaded = await runApp(browser, await appUrl(), "wasm", sample.dir, { timeoutMs: 330_000, intent: true });
+    if (loaded.errors.length || loaded.embedded === 0) loadedError = loaded.errors.join(" | ") || "nothing embedded";
+  } catch (e) {
+    loadedError = (e as Error).message.split("\n")[0];
+  } finally {
+    await busy.stop();
+  }
+  if (loaded) log(`  drop→table ${r1(loaded.dropToTableMs / 1000)} s under load`);
+
   log(`page, WASM: intake of a ${large.files}-file folder, heap sampled every 200 ms`);
   const big = await runApp(browser, await appUrl(), "wasm", large.dir, { timeoutMs: 300_000, heap: true });
 
@@ -293,6 +310,8 @@ try {
   const webgpuIps = webgpu && !webgpuError ? ips(webgpu.embedded, webgpu.embedLoopMs) : null;
   const bareMs = bareBest.bare?.totalMs ?? NaN;
   const overhead = coldest.dropToTableMs / bareMs;
+  const coldStart = Math.min(...appRuns.map((r) => r.coldStartMs));
+  const loadSlowdown = loaded && !loadedError ? loaded.dropToTableMs / coldest.dropToTableMs : NaN;
   const overheadWarm = (coldest.dropToTableMs - coldest.initMs) / bareMs;
   // Load-robust cross-checks: CPU seconds instead of wall seconds (min over runs).
   const appCpu = Math.min(...appRuns.map((r) => r.cpuS));
@@ -305,7 +324,9 @@ try {
   const MB = 2 ** 20;
   const targets = [
     { figure: "page WASM / Node throughput", target: "≥ 0.5", value: nodeIps && wasmIps ? r2(wasmIps / nodeIps) : null, met: !!(nodeIps && wasmIps && wasmIps / nodeIps >= 0.5) },
-    { figure: "overhead_ratio", target: "≤ 1.3", value: r2(overhead), met: overhead <= 1.3 },
+    { figure: "overhead_ratio", target: "≤ 1.2", value: r2(overhead), met: overhead <= 1.2 },
+    { figure: "cold_start_ms", target: "≤ 5,000 ms (under a person's time in the folder dialog)", value: r1(coldStart), met: coldStart <= 5000 },
+    { figure: "load_slowdown", target: "≤ 2 (the page's fair share of 2 cores against 2 busy processes)", value: Number.isFinite(loadSlowdown) ? r2(loadSlowdown) : null, met: loadSlowdown <= 2 },
     { figure: "score_all_ms", target: "< 5 ms", value: r3(median(rankTimes)), met: median(rankTimes) < 5 },
     { figure: "largest bundle, gzipped", target: "≤ 1.5 MB (1,500,000 B)", value: Math.max(...Object.values(bundles.zoos)), met: Object.values(bundles.zoos).every((b) => b <= 1_500_000) },
     { figure: "initial_js_gz_bytes", target: "≤ 300 KB (300,000 B)", value: js.gzBytes, met: js.gzBytes <= 300_000 },
@@ -354,6 +375,16 @@ try {
     listing_ms_500: r1(coldest.listingMs),
     change_to_rows_ms_500: r1(coldest.changeToRowsMs),
     session_start_ms_500: r1(coldest.initMs),
+    cold_start_ms: r1(coldStart),
+    cold_start_runs_ms: appRuns.map((r) => r1(r.coldStartMs)),
+    load_slowdown: Number.isFinite(loadSlowdown) ? r2(loadSlowdown) : null,
+    under_load: {
+      busy_processes: 2,
+      drop_to_table_ms: loaded ? r1(loaded.dropToTableMs) : null,
+      unloaded_drop_to_table_ms: r1(coldest.dropToTableMs),
+      images: loaded?.embedded ?? null,
+      error: loadedError,
+    },
     bare_inference_ms_500: r1(bareMs),
     overhead_ratio: r2(overhead),
     overhead_ratio_warm: r2(overheadWarm),
@@ -437,6 +468,8 @@ function printTable(r: Result): void {
     overhead_ratio: number;
     overhead_ratio_warm: number;
     overhead_ratio_cpu: number;
+    cold_start_ms: number;
+    load_slowdown: number | null;
     page_pipeline_ms_per_image: Record<string, number | null> | null;
     score_all_ms: number;
     scoring: { zoo: string; models: number };
@@ -452,12 +485,14 @@ function printTable(r: Result): void {
     return t ? `${t.met ? "met   " : "MISSED"} (${t.value}; target ${t.target})` : "";
   };
   const rows: [string, string, string][] = [
-    ["proxy, Node (onnxruntime-node)", `${x.proxy_images_per_s.node} img/s`, ""],
+    ["proxy, Node (onnxruntime-node)", `${x.proxy_images_per_s.node} img/s`, "(reference)"],
     ["proxy, page WASM", `${x.proxy_images_per_s.wasm} img/s (${x.proxy.wasm.threads} threads, isolated: ${x.proxy.wasm.cross_origin_isolated})`, mark("page WASM / Node throughput")],
     ["proxy, page WebGPU (SwiftShader)", x.proxy_images_per_s.webgpu === null ? `n/a (${x.proxy.webgpu.error ?? "no result"})` : `${x.proxy_images_per_s.webgpu} img/s (${x.proxy.webgpu.images} images)`, ""],
     [`drop → table, ${x.dataset.images} images (WASM)`, `${(x.drop_to_table_ms_500 / 1000).toFixed(1)} s (session start ${(x.proxy.wasm.init_ms / 1000).toFixed(1)} s)`, ""],
     ["bare inference, same count and batch", `${(x.bare_inference_ms_500 / 1000).toFixed(1)} s`, ""],
-    ["overhead_ratio (cold / warm session)", `${x.overhead_ratio} / ${x.overhead_ratio_warm}`, mark("overhead_ratio")],
+    ["overhead_ratio (drop → table / bare inference)", `${x.overhead_ratio} (without any session start left: ${x.overhead_ratio_warm})`, mark("overhead_ratio")],
+    ["cold_start_ms (page load → session ready, first visit)", `${(x.cold_start_ms / 1000).toFixed(2)} s`, mark("cold_start_ms")],
+    ["load_slowdown (drop → table, 2 busy processes ÷ none)", `${x.load_slowdown ?? "n/a"}`, mark("load_slowdown")],
     ["overhead_ratio in CPU seconds (load-robust check)", `${x.overhead_ratio_cpu}`, ""],
     ...(x.page_pipeline_ms_per_image
       ? ([["page ms per image: decode / preprocess / inference", `${x.page_pipeline_ms_per_image.decode} / ${x.page_pipeline_ms_per_image.preprocess} / ${x.page_pipeline_ms_per_image.inference}`, ""]] as [string, string, string][])

@@ -20,7 +20,7 @@ let busy: BusyLoops | null = null;
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(() => {
-  let images;
+  let images: ReturnType<typeof sourceImages>;
   try {
     images = sourceImages();
   } catch {
