@@ -1,7 +1,10 @@
 import { defineConfig } from "@playwright/test";
 import { chromiumPath } from "./e2e/browser.ts";
 
-const PORT = 4173;
+// E2E_PORT lets two runs share a machine (each its own preview server); CI uses the default.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+// E2E_DIST: the built page to serve (default dist/), so a run can test its own build.
+const DIST = process.env.E2E_DIST ?? "dist";
 
 export default defineConfig({
   testDir: "e2e",
@@ -30,7 +33,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
+    command: `npx vite preview --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://localhost:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

@@ -4,6 +4,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { planDataset } from "../src/core/sampling.ts";
+import { classSeparability } from "../src/core/task/separability.ts";
 import { createProxySession, embedFiles, EMBEDDING_DIM } from "./node/proxy.ts";
 import { listFolder } from "./node/files.ts";
 import { EMBEDDINGS_BIN, EMBEDDINGS_INDEX, REPO, type EmbeddingsIndex } from "./node/repoData.ts";
@@ -16,14 +17,15 @@ for (const key of readdirSync(root, { withFileTypes: true }).filter((d) => d.isD
   const files = listFolder(resolve(root, key));
   const plan = planDataset(files, { perClass: Infinity, total: Infinity, seed: 1 });
   const t0 = performance.now();
-  const { embeddings, errors } = await embedFiles(session, plan.sample.map((s) => s.file.abs));
+  const { embeddings, stats, errors } = await embedFiles(session, plan.sample.map((s) => s.file.abs));
   if (errors.length) throw new Error(`${key}: ${errors.length} images failed: ${errors[0].reason}`);
   chunks.push(...(embeddings as Float32Array[]));
   index.tasks.push({
     key,
     name: key,
     nClasses: plan.classes.length,
-    files: plan.sample.map((s) => ({ path: s.file.path, label: s.label })),
+    probe: await classSeparability(embeddings as Float32Array[], plan.sample.map((s) => s.label)),
+    files: plan.sample.map((s, i) => ({ path: s.file.path, label: s.label, stats: stats[i]! })),
   });
   console.log(`${key}: ${plan.sample.length} images, ${plan.classes.length} classes, ${((plan.sample.length / (performance.now() - t0)) * 1000).toFixed(1)} images/s`);
 }

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { rankZoo } from "../src/core/ranking.ts";
 import { DEFAULT_SAMPLE, planDataset } from "../src/core/sampling.ts";
 import { describeTask } from "../src/core/task/descriptor.ts";
+import { classSeparability } from "../src/core/task/separability.ts";
 import { readCommittedBundle } from "./node/bundleFiles.ts";
 import { listFolder } from "./node/files.ts";
 import { createProxySession, embedFiles } from "./node/proxy.ts";
@@ -85,7 +86,7 @@ try {
 
 const tBundle = performance.now();
 const session = await createProxySession();
-const { embeddings, errors } = await embedFiles(
+const { embeddings, stats, errors } = await embedFiles(
   session,
   plan.sample.map((s) => s.file.abs),
   16,
@@ -93,16 +94,16 @@ const { embeddings, errors } = await embedFiles(
 );
 if (!args.values.json) process.stderr.write("\n");
 for (const e of errors) console.error(`skipped ${plan.sample[e.index].file.path}: ${e.reason}`);
-const used = plan.sample.map((s, i) => ({ s, e: embeddings[i] })).filter((x) => x.e !== null);
+const used = plan.sample.map((s, i) => ({ s, e: embeddings[i], st: stats[i] })).filter((x) => x.e !== null);
 if (used.length === 0) fail("none of the sampled images could be decoded");
 const tEmbed = performance.now();
 
-const desc = describeTask(
-  used.map((x) => x.e!),
-  used.map((x) => x.s.label),
-  manifest,
-  plan.usable,
-);
+const usedEmb = used.map((x) => x.e!);
+const usedLabels = used.map((x) => x.s.label);
+const desc = describeTask(usedEmb, usedLabels, manifest, plan.usable, {
+  stats: used.map((x) => x.st!),
+  probe: await classSeparability(usedEmb, usedLabels),
+});
 const { ranking, placement } = rankZoo(zoo, desc);
 const tRank = performance.now();
 
@@ -118,8 +119,9 @@ const result = {
     files: files.length,
     skipped: [...plan.skipped, ...errors.map((e) => ({ path: plan.sample[e.index].file.path, reason: e.reason }))],
     sims: desc.sims,
-    weights: placement.weights,
-    alpha: placement.alpha,
+    domain: desc.domain,
+    probe: desc.probe,
+    placement: placement.explanation ?? null,
   },
   timings: {
     list_ms: tList - t0,

@@ -32,7 +32,7 @@ import { kendallTau, weightedTau } from "../../src/core/metrics.ts";
 import { factorise } from "../../src/core/space/factorise.ts";
 import { pivotRecords, standardiseColumns, type TidyRecord } from "../../src/core/space/matrix.ts";
 import { zooDefinition } from "../../src/core/zoos.ts";
-import { buildZooFor, DATA, PROVENANCE, readArchi2vec, readCsv, readZooRecords } from "./repoData.ts";
+import { buildZooFor, DATA, PROVENANCE, readArchi2vec, readCsv, readZooRecords } from "./repoFiles.ts";
 
 /** The zoo whose transfer space the timm vectors are predicted in. */
 export const TARGET_ZOO = "classic";
@@ -323,9 +323,12 @@ export function buildTimmZoo(opts: { excludeTask?: string } = {}): Zoo {
     metric: `${target.metric}, predicted`,
     provenance: `${PROVENANCE} The timm zoo's model vectors are predicted by the cold-start regressor (docs/COLDSTART.md) from data/records/timm_model_meta.csv and data/derived/archi2vec.json; its tasks are the Classic zoo's.`,
     rank: target.rank,
-    // The image mapper's settings are the target zoo's. No meta-score model: the predicted vector
-    // already comes from the model's meta-features, so the timm zoo ranks by u·v alone (w = 0).
-    mapper: { tau: target.mapper.tau, alpha: target.mapper.alpha },
+    // The image mapper's settings and placement model are the target zoo's (same task space: the
+    // placement moves the task vector, whatever models are scored with it). No meta-score model:
+    // the predicted vector already comes from the model's meta-features, so the timm zoo ranks by
+    // u·v alone (w = 0).
+    mapper: { tau: target.mapper.tau, alpha: target.mapper.alpha, ...(target.mapper.placement !== undefined && { placement: target.mapper.placement }) },
+    ...(target.placement && { placement: target.placement }),
     tasks: target.tasks,
     models,
   });

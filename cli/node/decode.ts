@@ -27,10 +27,11 @@ export async function decodeFile(path: string): Promise<RgbaImage> {
     };
     const info = await readImageInfo(read, size);
     const route = decodeRoute(info);
+    const stored = { width: info.width, height: info.height };
     try {
-      if (route === "bmp") return await decodeBmp(read, size, sinkFor);
-      if (route === "png-stream") return await decodePngStream(chunks(read, size), sinkFor);
-      return await decodeWithSharp(path, route === "native-shrink");
+      if (route === "bmp") return { ...(await decodeBmp(read, size, sinkFor)), stored };
+      if (route === "png-stream") return { ...(await decodePngStream(chunks(read, size), sinkFor)), stored };
+      return { ...(await decodeWithSharp(path, route === "native-shrink")), stored };
     } catch (e) {
       if (e instanceof ImageFileError) throw e;
       throw new ImageFileError(corruptDataReason(info.format));

@@ -10,15 +10,18 @@ import { mean } from "../../src/core/math/linalg.ts";
 import { resolve } from "node:path";
 import { buildZoo } from "../../src/core/bundle/build.ts";
 import type { Manifest, Zoo } from "../../src/core/bundle/schema.ts";
-import { mulberry32 } from "../../src/core/math/random.ts";
-import { kendallTau, rankingMetrics, weightedTau, type RankingMetrics } from "../../src/core/metrics.ts";
+import { kendallTau, weightedTau, type RankingMetrics } from "../../src/core/metrics.ts";
 import { rankByPrior, rankZoo, type RankedModel } from "../../src/core/ranking.ts";
 import { pivotRecords, type TidyRecord } from "../../src/core/space/matrix.ts";
 import { centredUnit, describeTask, type TaskDescriptor } from "../../src/core/task/descriptor.ts";
 import { priorTaskVector } from "../../src/core/task/mapper.ts";
 import { fitMetaModel, PRETRAINING_KINDS, type TaskMetaFeature } from "../../src/core/task/meta.ts";
 import { excludedTasksFor, TASK_CLASSES, taskSize, ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
-import { buildBundle, DATA, modelInfoFor, PROVENANCE, readCsv, readImageEmbeddings, readZooRecords } from "./repoData.ts";
+import { evaluatePlacementFold, shippedSetting, type PlacementFold, type PlacementTaskResult } from "../../src/core/eval/placement.ts";
+import type { PlacementInput } from "../../src/core/task/placement.ts";
+import { meanMetrics, randomBaseline, scoreRanking, strip, type Summary } from "../../src/core/eval/score.ts";
+export { meanMetrics, randomBaseline, scoreRanking, type Summary };
+import { buildBundle, DATA, historicalImageTasks, modelInfoFor, PROVENANCE, readCsv, readImageEmbeddings, readZooRecords } from "./repoData.ts";
 
 /** Mapper settings of a ranking; `meta` is the meta-score weight w (absent: the zoo's). */
 export type Mapper = { tau: number; alpha: number; meta?: number };
@@ -94,7 +97,7 @@ export function buildFold(zooId: string, task: string, drop: readonly string[] =
   const kept = drop.length ? records.filter((r) => !drop.includes(r.dataset)) : records;
   const exclude = excludedTasksFor(def, task, imageSamples().map((t) => t.key));
   const rebuild = (rank: number) =>
-    buildZoo({ def: { ...def, rank }, records: kept, info: zooInfo(def.id), excludeTasks: exclude, provenance: PROVENANCE });
+    buildZoo({ def: { ...def, rank }, records: kept, info: zooInfo(def.id), excludeTasks: exclude, provenance: PROVENANCE, imageTasks: historicalImageTasks(task).imageTasks });
 
   // A sensitivity fold shares the manifest (and so the descriptor) of its base fold.
   if (base && (base.zoo !== zooId || base.task !== task)) throw new Error("buildFold: base fold is for another task");
@@ -104,7 +107,7 @@ export function buildFold(zooId: string, task: string, drop: readonly string[] =
   const ranks = new Map<number, Zoo>([[def.rank, built]]);
   const images = imageSamples().find((t) => t.key === imageKey);
   if (!images) throw new Error(`no embeddings for image sample ${imageKey}`);
-  const sample = describeTask(images.embeddings, images.labels, manifest);
+  const sample = describeTask(images.embeddings, images.labels, manifest, undefined, { stats: images.stats, probe: images.probe });
   const size = taskSize(def, task);
   const desc = base?.desc ?? { ...sample, nClasses: TASK_CLASSES[task] ?? sample.nClasses, ...(size !== null && { size }) };
 
@@ -137,45 +140,16 @@ export function buildFold(zooId: string, task: string, drop: readonly string[] =
 export function checkFoldConsistency(fold: Fold): void {
   const def = ZOO_DEFINITIONS.find((d) => d.id === fold.zoo)!;
   if (fold.dropped.length) return;
-  const again = buildZoo({ def, records: zooRecords(def), info: zooInfo(def.id), excludeTasks: excludedTasksFor(def, fold.task, imageSamples().map((t) => t.key)), provenance: PROVENANCE });
+  const again = buildZoo({ def, records: zooRecords(def), info: zooInfo(def.id), excludeTasks: excludedTasksFor(def, fold.task, imageSamples().map((t) => t.key)), provenance: PROVENANCE, imageTasks: historicalImageTasks(fold.task).imageTasks });
   if (again.hash !== fold.built.hash) throw new Error(`${fold.zoo}/${fold.task}: rebuilt zoo differs from buildBundle's`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Scoring a ranking against the truth
 
-/** Metrics of a ranking (best first) over the models with a measured result. Scores are taken
- * in ranking order, so a tie in the predicted top-1 resolves as the ranking shows it. */
-export function scoreRanking(ranking: readonly RankedModel[], truth: ReadonlyMap<string, number>, only?: ReadonlySet<string>): RankingMetrics {
-  const rows = ranking.filter((r) => truth.has(r.model) && (!only || only.has(r.model)));
-  if (rows.length < 2) throw new Error("scoreRanking: fewer than two measured models");
-  return rankingMetrics(
-    rows.map((r) => r.score),
-    rows.map((r) => truth.get(r.model)!),
-  );
-}
-
 /** rankZoo with some mapper settings replaced (the others, e.g. the meta weight, as configured). */
 export function methodRanking(zoo: Zoo, desc: TaskDescriptor, mapper?: Partial<Mapper>): RankedModel[] {
   return rankZoo(mapper ? { ...zoo, mapper: { ...zoo.mapper, ...mapper } } : zoo, desc).ranking;
-}
-
-/** Expected metrics of a random ranking: mean over `n` seeded random permutations. */
-export function randomBaseline(truth: ReadonlyMap<string, number>, n = 200, seed = 1): RankingMetrics {
-  const ids = [...truth.keys()];
-  const values = ids.map((m) => truth.get(m)!);
-  const acc = { n: ids.length, weightedTau: 0, kendallTau: 0, regret: 0, relativeRegret: 0, top5: 0 };
-  for (let s = 0; s < n; s++) {
-    const rand = mulberry32(seed * 1000003 + s);
-    const scores = ids.map(() => rand());
-    const m = rankingMetrics(scores, values);
-    acc.weightedTau += m.weightedTau / n;
-    acc.kendallTau += m.kendallTau / n;
-    acc.regret += m.regret / n;
-    acc.relativeRegret += m.relativeRegret / n;
-    acc.top5 += m.top5 / n;
-  }
-  return acc;
 }
 
 /**
@@ -351,21 +325,6 @@ export function similaritySignal(zooId: string, manifest: Manifest): { pairs: { 
 
 // ---------------------------------------------------------------------------------------------
 // The whole evaluation
-
-export type Summary = Omit<RankingMetrics, "n">;
-const METRIC_KEYS = ["weightedTau", "kendallTau", "regret", "relativeRegret", "top5"] as const;
-
-export function meanMetrics(ms: readonly RankingMetrics[] | readonly Summary[]): Summary {
-  const out = {} as Summary;
-  for (const k of METRIC_KEYS) out[k] = ms.reduce((s, m) => s + m[k], 0) / ms.length;
-  return out;
-}
-
-function strip(m: RankingMetrics): Summary {
-  const { n: _n, ...rest } = m;
-  void _n;
-  return rest;
-}
 
 export interface TaskResult {
   task: string;
@@ -843,4 +802,58 @@ export function withoutMetaFields(zoo: Zoo): Zoo {
     tasks: zoo.tasks.map(({ size: _s, ...t }) => (void _s, t)),
     models: zoo.models.map(({ meta: _x, ...m }) => (void _x, m)),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Task placement (issue 8): nested leave-one-task-out, src/core/eval/placement.ts
+
+/** A fold as the placement evaluation reads it: what each remaining image task's sample says
+ * (from the fold's own manifest) and the images for the reference mapper. */
+export function placementFold(fold: Fold): PlacementFold {
+  const def = ZOO_DEFINITIONS.find((d) => d.id === fold.zoo)!;
+  const byKey = new Map(fold.manifest.imageTasks.map((t) => [t.key, t]));
+  const inputs = new Map<string, PlacementInput>();
+  const trainImages = new Map<string, readonly ArrayLike<number>[]>();
+  for (const t of fold.built.tasks) {
+    const img = t.imageTask ? byKey.get(t.imageTask) : undefined;
+    if (!img) continue;
+    inputs.set(t.id, { domain: img.domain, probe: img.probe, nClasses: TASK_CLASSES[t.id] ?? 0, size: taskSize(def, t.id) ?? 0 });
+    trainImages.set(t.id, imageSamples().find((s) => s.key === img.key)!.embeddings);
+  }
+  return { zoo: fold.zoo, task: fold.task, built: fold.built, desc: fold.desc, truth: fold.truth, inputs, center: fold.manifest.center, images: fold.images.embeddings, trainImages };
+}
+
+export interface PlacementZooReport {
+  zoo: string;
+  tasks: PlacementTaskResult[];
+  mean: { prior: Summary; nested: Summary; reference: Summary; similarity: Summary };
+  /** Held-out tasks where the nested method is above / within ±0.005 of / below the prior. */
+  vsPrior: { wins: number; ties: number; losses: number };
+  worst: { task: string; delta: number };
+  shipped: { setting: string; gain: number };
+}
+
+export function runPlacementEvaluation(zoos: string[] = ["classic", "hub"], opts: { reference?: boolean } = {}): PlacementZooReport[] {
+  return zoos.map((zooId) => {
+    const def = ZOO_DEFINITIONS.find((d) => d.id === zooId)!;
+    const tasks = heldOutTasks(def).map((t) => evaluatePlacementFold(placementFold(buildFold(zooId, t)), { reference: opts.reference, similarity: { tau: 0.1, alpha: ABLATION_ALPHA } }));
+    const deltas = tasks.map((t) => ({ task: t.task, delta: t.nested.weightedTau - t.prior.weightedTau }));
+    return {
+      zoo: zooId,
+      tasks,
+      mean: {
+        prior: meanMetrics(tasks.map((t) => t.prior)),
+        nested: meanMetrics(tasks.map((t) => t.nested)),
+        reference: meanMetrics(tasks.map((t) => t.reference)),
+        similarity: meanMetrics(tasks.map((t) => t.similarity)),
+      },
+      vsPrior: {
+        wins: deltas.filter((d) => d.delta > TIE).length,
+        ties: deltas.filter((d) => Math.abs(d.delta) <= TIE).length,
+        losses: deltas.filter((d) => d.delta < -TIE).length,
+      },
+      worst: deltas.reduce((a, b) => (b.delta < a.delta ? b : a)),
+      shipped: shippedSetting(tasks),
+    };
+  });
 }

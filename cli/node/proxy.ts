@@ -1,15 +1,19 @@
 import * as ort from "onnxruntime-node";
 import { resolve } from "node:path";
-import { PROXY_INPUT, preprocessInto } from "../../src/core/preprocess.ts";
+import { PROXY_INPUT, preprocessInto, storedShorter } from "../../src/core/preprocess.ts";
+import { imageStats, type ImageStats } from "../../src/core/task/imageStats.ts";
 import { decodeFile } from "./decode.ts";
 import { ImageFileError } from "../../src/core/image/header.ts";
 
 export const PROXY_MODEL_PATH = resolve(import.meta.dirname, "../../public/models/mobilenetv2-fp32.onnx");
 export const EMBEDDING_DIM = 1280;
+export const LOGITS_DIM = 1000;
 const PLANE = 3 * PROXY_INPUT * PROXY_INPUT;
 
 export interface EmbedResult {
   embeddings: (Float32Array | null)[];
+  /** Per-image domain statistics (src/core/task/imageStats.ts), null where decoding failed. */
+  stats: (ImageStats | null)[];
   errors: { index: number; reason: string }[];
 }
 
@@ -26,6 +30,7 @@ export async function embedFiles(
   onProgress?: (done: number, total: number) => void,
 ): Promise<EmbedResult> {
   const embeddings: (Float32Array | null)[] = new Array(paths.length).fill(null);
+  const stats: (ImageStats | null)[] = new Array(paths.length).fill(null);
   const errors: { index: number; reason: string }[] = [];
   for (let start = 0; start < paths.length; start += batchSize) {
     const idx = [...Array(Math.min(batchSize, paths.length - start)).keys()].map((i) => start + i);
@@ -41,17 +46,23 @@ export async function embedFiles(
     const ok = idx.filter((_, j) => decoded[j] !== null);
     if (ok.length) {
       const input = new Float32Array(ok.length * PLANE);
-      let n = 0;
+      const shorter: number[] = [];
       idx.forEach((_, j) => {
         const img = decoded[j];
-        if (img) preprocessInto(img, input, PLANE * n++);
+        if (!img) return;
+        preprocessInto(img, input, PLANE * shorter.length);
+        shorter.push(storedShorter(img));
       });
       const out = await session.run({ input: new ort.Tensor("float32", input, [ok.length, 3, PROXY_INPUT, PROXY_INPUT]) });
       const emb = out.embedding.data as Float32Array;
-      ok.forEach((i, j) => (embeddings[i] = emb.slice(j * EMBEDDING_DIM, (j + 1) * EMBEDDING_DIM)));
+      const logits = out.logits.data as Float32Array;
+      ok.forEach((i, j) => {
+        embeddings[i] = emb.slice(j * EMBEDDING_DIM, (j + 1) * EMBEDDING_DIM);
+        stats[i] = imageStats(logits, j * LOGITS_DIM, LOGITS_DIM, input, j * PLANE, shorter[j]);
+      });
     }
     onProgress?.(Math.min(start + batchSize, paths.length), paths.length);
   }
   errors.sort((a, b) => a.index - b.index);
-  return { embeddings, errors };
+  return { embeddings, stats, errors };
 }

@@ -1,135 +1,18 @@
-/** Reads the repo's data/ folder (records copies, model metadata, historical-task embeddings,
- * archi2vec) and builds bundles from it. Shared by build-bundle, rank --exclude-task and eval. */
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import Papa from "papaparse";
-import { buildCentroids, buildManifest, buildZoo, type ImageTaskEmbeddings, type ModelInfo } from "../../src/core/bundle/build.ts";
+/** Builds bundles from the repo's data/ (repoFiles.ts reads it). Shared by build-bundle,
+ * rank --exclude-task and eval. */
+import { readFileSync } from "node:fs";
+import { buildManifest } from "../../src/core/bundle/build.ts";
 import { sha256Hex } from "../../src/core/bundle/hash.ts";
 import type { Manifest, Zoo } from "../../src/core/bundle/schema.ts";
-import type { TidyRecord } from "../../src/core/space/matrix.ts";
-import { excludedImageKeys, excludedTasksFor, ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
-import { nearestArchs, type Archi2VecData } from "../../src/core/archi2vec/index.ts";
+import { ZOO_DEFINITIONS } from "../../src/core/zoos.ts";
 import { buildTimmZoo, fitOnZoo } from "./coldstart.ts";
 import type { ByoBundle } from "../../src/core/bundle/byo.ts";
 import { withHash } from "../../src/core/bundle/hash.ts";
 import { BUNDLE_SCHEMA } from "../../src/core/bundle/schema.ts";
 import { EMBEDDING_DIM, PROXY_MODEL_PATH } from "./proxy.ts";
+import { buildZooFor, historicalImageTasks, readArchi2vec, readImageEmbeddings, readZooRecords, PROVENANCE } from "./repoFiles.ts";
 
-export const REPO = resolve(import.meta.dirname, "../..");
-export const DATA = resolve(REPO, "data");
-export const EMBEDDINGS_INDEX = resolve(DATA, "embeddings/index.json");
-export const EMBEDDINGS_BIN = resolve(DATA, "embeddings/historical.f32");
-
-export function readCsv(file: string): Record<string, string>[] {
-  const parsed = Papa.parse<Record<string, string>>(readFileSync(file, "utf8"), { header: true, skipEmptyLines: true });
-  if (parsed.errors.length) throw new Error(`${file}: ${parsed.errors[0].message} (row ${parsed.errors[0].row})`);
-  return parsed.data;
-}
-
-export function readZooRecords(def: ZooDefinition): TidyRecord[] {
-  return def.sources.flatMap(({ file, metric }) =>
-    readCsv(resolve(DATA, "records", file))
-      .filter((r) => r.metric === metric && !(r.dataset in (def.dropTasks ?? {})))
-      .map((r) => ({ model: r.model, dataset: r.dataset, value: Number(r.value) })),
-  );
-}
-
-export function readArchi2vec(): Archi2VecData | null {
-  const file = resolve(DATA, "derived/archi2vec.json");
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Archi2VecData) : null;
-}
-
-/** Short architecture summary for the detail panel: depth, op counts, 5 nearest graphs. */
-function archSummary(a2v: Archi2VecData, arch: string): ModelInfo["archInfo"] {
-  const e = a2v.archs[arch];
-  if (!e) return null;
-  return {
-    depth: e.depth,
-    ops: e.opCounts,
-    nearest: nearestArchs(a2v, e.embedding, 5, arch).map((n) => ({ arch: n.arch, cosine: Number(n.cosine.toFixed(3)) })),
-  };
-}
-
-const HUB_FAMILY: Record<string, string> = {
-  vit: "ViT",
-  swin: "Swin",
-  convnext: "ConvNeXt",
-  beit: "BEiT",
-  deit: "DeiT",
-  van: "VAN",
-  resnet: "ResNet",
-  "data2vec-vision": "Data2Vec",
-};
-
-/** Display metadata per zoo; params/FLOPs come from the linked architecture graph where known. */
-export function modelInfoFor(zooId: string): (id: string) => ModelInfo {
-  const a2v = readArchi2vec();
-  const arch = (id: string) => (a2v?.links as Record<string, Record<string, string>> | undefined)?.[zooId]?.[id] ?? null;
-  const graph = (id: string) => {
-    const a = arch(id);
-    return a ? a2v!.archs[a] : undefined;
-  };
-  const archInfo = (id: string) => {
-    const a = arch(id);
-    return a && a2v ? archSummary(a2v, a) : null;
-  };
-  if (zooId === "classic") {
-    const meta = JSON.parse(readFileSync(resolve(DATA, "models/classic-models.json"), "utf8")).models as Record<string, Omit<ModelInfo, "params" | "flops" | "inputSize" | "imagenetTop1" | "arch" | "archInfo">>;
-    return (id) => {
-      const m = meta[id];
-      if (!m) throw new Error(`classic zoo: no metadata for model ${id} in data/models/classic-models.json`);
-      const g = graph(id);
-      return { ...m, params: g?.params ?? null, flops: g?.flops ?? null, inputSize: g?.input ?? 224, imagenetTop1: null, arch: arch(id), archInfo: archInfo(id) };
-    };
-  }
-  if (zooId === "hub") {
-    const rows = new Map(readCsv(resolve(DATA, "records/transfergraph_image_model_meta.csv")).map((r) => [r.model, r]));
-    return (id) => {
-      const r = rows.get(id);
-      const pre = r?.pretrain_or_finetune_dataset || "unknown";
-      return {
-        name: id,
-        library: "hf",
-        sourceId: id,
-        url: `https://huggingface.co/${id}`,
-        family: HUB_FAMILY[r?.model_type ?? ""] ?? (r?.model_type || "unknown"),
-        params: r?.num_parameters ? Number(r.num_parameters) : (graph(id)?.params ?? null),
-        flops: graph(id)?.flops ?? null,
-        inputSize: r?.input_size ? Math.round(Number(r.input_size)) : null,
-        pretraining: pre === "hfpics" ? "HF hub checkpoint (hfpics)" : pre,
-        imagenetTop1: null,
-        arch: arch(id),
-        archInfo: archInfo(id),
-        code: `AutoModelForImageClassification.from_pretrained("${id}")`,
-      };
-    };
-  }
-  throw new Error(`no model metadata for zoo ${zooId}`);
-}
-
-export interface EmbeddingsIndex {
-  dim: number;
-  model: string;
-  tasks: { key: string; name: string; nClasses: number; files: { path: string; label: string }[] }[];
-}
-
-export function readImageEmbeddings(): (ImageTaskEmbeddings & { labels: string[] })[] {
-  if (!existsSync(EMBEDDINGS_INDEX)) throw new Error(`${EMBEDDINGS_INDEX} is missing; run \`npm run embed-tasks\` first`);
-  const index = JSON.parse(readFileSync(EMBEDDINGS_INDEX, "utf8")) as EmbeddingsIndex;
-  const buf = readFileSync(EMBEDDINGS_BIN);
-  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
-  let row = 0;
-  return index.tasks.map((t) => ({
-    key: t.key,
-    name: t.name,
-    nClasses: t.nClasses,
-    labels: t.files.map((f) => f.label),
-    embeddings: t.files.map(() => all.subarray(index.dim * row, index.dim * ++row)),
-  }));
-}
-
-export const PROVENANCE =
-  "Built by `npm run build-bundle` from data/ in the Fennec Web repository: transfer records copied from the public repositories listed in data/records/PROVENANCE.md, historical-task embeddings of the image samples listed in data/embeddings/SOURCES.md by the proxy model in public/models.";
+export * from "./repoFiles.ts";
 
 export interface BuiltBundle {
   manifest: Manifest;
@@ -151,30 +34,12 @@ export function buildByo(target: Zoo, sameSpace: string[]): ByoBundle {
   });
 }
 
-/** One zoo's space from the repo's records, with a task held out when `excludeTask` is given. */
-export function buildZooFor(def: ZooDefinition, excludeTask?: string): Zoo {
-  return buildZoo({
-    def,
-    records: readZooRecords(def),
-    info: modelInfoFor(def.id),
-    excludeTasks: excludedTasksFor(def, excludeTask, imageKeys()),
-    provenance: PROVENANCE,
-  });
-}
-
-let imageKeysCache: string[] | null = null;
-function imageKeys(): string[] {
-  return (imageKeysCache ??= (JSON.parse(readFileSync(EMBEDDINGS_INDEX, "utf8")) as EmbeddingsIndex).tasks.map((t) => t.key));
-}
-
 /** Builds manifest + zoos in memory. `excludeTask` removes a task (by its id in any zoo) from
  * the records and its image sample from the centroids: a clean leave-one-task-out space. */
 export function buildBundle(opts: { excludeTask?: string; zoos?: string[] } = {}): BuiltBundle {
   const defs = ZOO_DEFINITIONS.filter((d) => !opts.zoos || opts.zoos.includes(d.id));
   const ex = opts.excludeTask;
-  const allImages = readImageEmbeddings();
-  const dropped = excludedImageKeys(ex, allImages.map((t) => t.key));
-  const centroids = buildCentroids(allImages.filter((t) => !dropped.has(t.key)));
+  const centroids = historicalImageTasks(ex);
   const zoos = defs.map((def) => buildZooFor(def, ex));
   // The predicted zoo shares the classic zoo's space; it is built from it (cli/node/coldstart.ts).
   if (!opts.zoos || opts.zoos.includes("timm")) zoos.push(buildTimmZoo({ excludeTask: ex }));

@@ -14,6 +14,14 @@ export interface RgbaImage {
   height: number;
   /** width*height*4 bytes, row-major RGBA (alpha is ignored: images are composited as decoded). */
   data: Uint8Array | Uint8ClampedArray;
+  /** Size of the image as stored (its header), when it was shrunk while decoding or is otherwise
+   * known: the domain statistics report the stored resolution, not the decoded one. */
+  stored?: { width: number; height: number };
+}
+
+/** Shorter side of the image as stored (falls back to the decoded size). */
+export function storedShorter(img: RgbaImage): number {
+  return Math.min(img.stored?.width ?? img.width, img.stored?.height ?? img.height);
 }
 
 interface Taps {

@@ -51,9 +51,9 @@ export interface Ranking {
 /**
  * The whole ranking step, shared by the page, the CLI and the evaluation:
  * score = (1 − w)·u·v + w·meta, w = zoo.mapper.meta (0 when absent; then exactly u·v).
+ * `placement` replaces the zoo's own placement of the task (the evaluation's other mappers).
  */
-export function rankZoo(zoo: Zoo, desc: TaskDescriptor): Ranking {
-  const placement = placeTask(zoo, desc);
+export function rankZoo(zoo: Zoo, desc: TaskDescriptor, placement: TaskPlacement = placeTask(zoo, desc)): Ranking {
   const transfer = scoreModels(zoo.models, placement.vector);
   const ids = zoo.models.map((m) => m.id);
   const w = zoo.mapper.meta ?? 0;

@@ -3,6 +3,9 @@ import { factorise } from "../space/factorise.ts";
 import { pivotRecords, priorScores, standardiseColumns, withoutTasks, type TidyRecord } from "../space/matrix.ts";
 import { meanCentredUnit } from "../task/descriptor.ts";
 import { buildMetaModel } from "../task/meta.ts";
+import { summariseImageStats, type ImageStats } from "../task/imageStats.ts";
+import { fitPlacement } from "../task/placement.ts";
+import { priorTaskVector } from "../task/mapper.ts";
 import { TASK_CLASSES, taskSize, type ZooDefinition } from "../zoos.ts";
 import { withHash } from "./hash.ts";
 import { BUNDLE_SCHEMA, type ImageTask, type Manifest, type Zoo, type ZooModel } from "./schema.ts";
@@ -19,6 +22,9 @@ export interface BuildZooInput {
   /** Task ids removed everywhere (leave-one-task-out). */
   excludeTasks?: readonly string[];
   provenance: string;
+  /** The manifest's image tasks (domain statistics, separability): what the placement model is
+   * fitted on when the definition asks for one. */
+  imageTasks?: readonly ImageTask[];
 }
 
 /**
@@ -26,7 +32,7 @@ export interface BuildZooInput {
  * definition gives a meta-score weight (`mapper.meta`, even 0), the meta-score model fitted on the
  * same standardised records (src/core/task/meta.ts).
  */
-export function buildZoo({ def, records, info, excludeTasks = [], provenance }: BuildZooInput): Zoo {
+export function buildZoo({ def, records, info, excludeTasks = [], provenance, imageTasks = [] }: BuildZooInput): Zoo {
   const full = pivotRecords(records);
   const matrix = withoutTasks(full, excludeTasks);
   if (matrix.tasks.length < 2) throw new Error(`zoo ${def.id}: fewer than two tasks left after exclusion`);
@@ -37,6 +43,26 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance }: 
   const infos = matrix.models.map((id) => info(id));
   const taskInputs = matrix.tasks.map((id) => ({ nClasses: TASK_CLASSES[id] ?? null, size: taskSize(def, id) }));
   const meta = def.mapper.meta === undefined ? null : buildMetaModel(infos, z, taskInputs);
+  const taskRows = matrix.tasks.map((id, t) => ({
+    id,
+    imageTask: def.imageTasks[id] ?? null,
+    nModels: z.filter((row) => !Number.isNaN(row[t])).length,
+    nClasses: TASK_CLASSES[id] ?? null,
+    ...(meta && { size: taskInputs[t].size }),
+    mean: round(stats[t].mean, 6),
+    std: round(stats[t].std, 6),
+    vector: rv(V[t]),
+  }));
+  const modelRows = matrix.models.map((id, m) => ({
+    id,
+    ...infos[m],
+    measured: true,
+    prior: round(prior[m], VECTOR_DIGITS),
+    vector: rv(U[m]),
+    ...(meta && { meta: meta.rows[m] }),
+    results: Object.fromEntries(matrix.tasks.map((t, i) => [t, matrix.values[m][i]]).filter(([, v]) => !Number.isNaN(v))),
+  }));
+  const placement = def.mapper.placement ? fitZooPlacement(def, taskRows, modelRows, imageTasks) : null;
   return withHash<Zoo>({
     schema: BUNDLE_SCHEMA,
     zoo: def.id,
@@ -47,26 +73,35 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance }: 
     rank: def.rank,
     mapper: def.mapper,
     ...(meta && { meta: meta.meta }),
-    tasks: matrix.tasks.map((id, t) => ({
-      id,
-      imageTask: def.imageTasks[id] ?? null,
-      nModels: z.filter((row) => !Number.isNaN(row[t])).length,
-      nClasses: TASK_CLASSES[id] ?? null,
-      ...(meta && { size: taskInputs[t].size }),
-      mean: round(stats[t].mean, 6),
-      std: round(stats[t].std, 6),
-      vector: rv(V[t]),
-    })),
-    models: matrix.models.map((id, m) => ({
-      id,
-      ...infos[m],
-      measured: true,
-      prior: round(prior[m], VECTOR_DIGITS),
-      vector: rv(U[m]),
-      ...(meta && { meta: meta.rows[m] }),
-      results: Object.fromEntries(matrix.tasks.map((t, i) => [t, matrix.values[m][i]]).filter(([, v]) => !Number.isNaN(v))),
-    })),
+    ...(placement && { placement }),
+    tasks: taskRows,
+    models: modelRows,
   });
+}
+
+const PLACEMENT_DIGITS = 6;
+
+/** The placement model of a zoo, fitted on its image-backed tasks (those whose sample is in the
+ * manifest), rounded for the bundle. */
+export function fitZooPlacement(
+  def: ZooDefinition,
+  tasks: readonly Pick<Zoo["tasks"][number], "id" | "imageTask" | "vector">[],
+  models: readonly Pick<ZooModel, "vector" | "prior">[],
+  imageTasks: readonly ImageTask[],
+): Zoo["placement"] | null {
+  const settings = def.mapper.placement;
+  if (!settings) return null;
+  const byKey = new Map(imageTasks.map((t) => [t.key, t]));
+  const train = tasks
+    .filter((t) => t.imageTask !== null && byKey.has(t.imageTask))
+    .map((t) => {
+      const img = byKey.get(t.imageTask!)!;
+      return { task: t.id, vector: t.vector, input: { domain: img.domain, probe: img.probe, nClasses: TASK_CLASSES[t.id] ?? 0, size: taskSize(def, t.id) ?? 0 } };
+    });
+  if (train.length < 2) return null;
+  const fit = fitPlacement(train, priorTaskVector({ tasks, mapper: def.mapper, models }), settings);
+  const r = (v: number[]) => v.map((x) => round(x, PLACEMENT_DIGITS));
+  return { ...fit, mean: r(fit.mean), std: r(fit.std), weights: fit.weights.map(r), train: fit.train.map((t) => ({ task: t.task, x: r(t.x), delta: r(t.delta) })), reach: round(fit.reach, PLACEMENT_DIGITS) };
 }
 
 export interface ImageTaskEmbeddings {
@@ -74,6 +109,9 @@ export interface ImageTaskEmbeddings {
   name: string;
   nClasses: number;
   embeddings: readonly ArrayLike<number>[];
+  /** Per-image statistics, one per embedding, and the sample's class separability. */
+  stats: readonly ImageStats[];
+  probe: number | null;
 }
 
 const CENTROID_DIGITS = 5;
@@ -88,6 +126,8 @@ export function buildCentroids(tasks: readonly ImageTaskEmbeddings[]): { center:
     nImages: t.embeddings.length,
     nClasses: t.nClasses,
     centroid: meanCentredUnit(t.embeddings, center).map((x) => round(x, CENTROID_DIGITS)),
+    domain: summariseImageStats(t.stats),
+    probe: t.probe,
   }));
   return { center, imageTasks };
 }

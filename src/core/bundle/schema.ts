@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PLACEMENT_FEATURES } from "../task/placement.ts";
 
 /**
  * The static data the app reads: a manifest (proxy facts, historical-task centroids, zoo index)
@@ -18,6 +19,25 @@ export const ImageTaskSchema = z.object({
   nClasses: z.number().int().positive(),
   /** Mean of the task's centred, L2-normalised proxy embeddings. */
   centroid: vector,
+  /** The sample's domain statistics and class separability, as a new folder's are computed
+   * (src/core/task/imageStats.ts, separability.ts): what the placement model was fitted on. */
+  domain: z.object({ top1: finite, entropy: finite, shorter: z.number().int().positive(), grey: finite }),
+  probe: finite.nullable(),
+});
+
+const PlacementFeatureSchema = z.enum(PLACEMENT_FEATURES);
+
+/** The fitted placement model (src/core/task/placement.ts). */
+export const PlacementModelSchema = z.object({
+  kind: z.enum(["ridge", "kernel"]),
+  features: z.array(PlacementFeatureSchema).min(1),
+  strength: finite.refine((x) => x >= 0, "must not be negative"),
+  bandwidth: finite.refine((x) => x > 0, "must be positive"),
+  mean: z.array(finite),
+  std: z.array(finite.refine((x) => x > 0, "must be positive")),
+  weights: z.array(z.array(finite)),
+  train: z.array(z.object({ task: z.string().min(1), x: z.array(finite), delta: z.array(finite) })).min(2),
+  reach: finite.refine((x) => x > 0, "must be positive"),
 });
 
 export const ManifestSchema = z.object({
@@ -125,9 +145,16 @@ export const ZooSchema = z.object({
     alpha: finite.refine((x) => x >= 0 && x <= 1, "must be within 0..1"),
     /** Weight w of the meta-score: score = (1 − w)·u·v + w·meta (0..1; absent = 0). */
     meta: finite.refine((x) => x >= 0 && x <= 1, "must be within 0..1").optional(),
+    /** The placement settings chosen by the evaluation (null: the prior, no correction). */
+    placement: z
+      .object({ kind: z.enum(["ridge", "kernel"]), features: z.array(PlacementFeatureSchema).min(1), strength: finite, bandwidth: finite })
+      .nullable()
+      .optional(),
   }),
   /** The fitted meta-score model (src/core/task/meta.ts); absent in zoos without one. */
   meta: MetaModelSchema.optional(),
+  /** The placement model (src/core/task/placement.ts); absent: the similarity mixture above. */
+  placement: PlacementModelSchema.optional(),
   tasks: z.array(ZooTaskSchema).min(1),
   models: z.array(ZooModelSchema).min(1),
 }).superRefine((zoo, ctx) => {
@@ -153,3 +180,4 @@ export type Zoo = z.infer<typeof ZooSchema>;
 export type ZooModel = z.infer<typeof ZooModelSchema>;
 export type ZooTask = z.infer<typeof ZooTaskSchema>;
 export type ZooMetaModel = z.infer<typeof MetaModelSchema>;
+export type ZooPlacementModel = z.infer<typeof PlacementModelSchema>;

@@ -1,13 +1,18 @@
 import { deflateSync, inflateSync, strFromU8, strToU8 } from "fflate";
 import { z } from "zod";
 import { SIM_DIGITS, type TaskDescriptor } from "../task/descriptor.ts";
+import { PROBE_DIGITS } from "../task/separability.ts";
 
 /**
  * Share links: everything that reproduces a ranking without the images, in the URL hash.
  * Format: `#s=<version>.<base64url(deflate(JSON))>`. The descriptor's similarities travel as
  * integers (they are quantised to SIM_DIGITS before ranking), so a link ranks exactly as the page did.
  */
-export const SHARE_VERSION = 1;
+export const SHARE_VERSION = 2;
+/** What each older version lacked, for the message that refuses it. */
+const OLDER_VERSIONS: Record<number, string> = {
+  1: "made before the ranking used the images' domain statistics and class separability, so it cannot reproduce today's ranking",
+};
 export const SHARE_PARAM = "s";
 /** Links name the bundle by a prefix of its hash: short, and collisions would need ~2^48 bundles. */
 export const BUNDLE_PREFIX = 12;
@@ -38,6 +43,10 @@ const Payload = z.object({
   /** Usable images in the folder (the descriptor's optional `size`); absent in links made before
    * it existed, which then fall back to `n`. */
   u: z.number().int().min(1).max(1_000_000_000).optional(),
+  /** Domain statistics as integers: top-1 ×1000, entropy ×1000, shorter side px, grey ×100. */
+  d: z.tuple([z.number().int().min(0).max(1000), z.number().int().min(0).max(1000), z.number().int().min(1).max(100_000), z.number().int().min(0).max(100)]).optional(),
+  /** Class separability ×100 (null: unlabelled). */
+  p: z.number().int().min(-100).max(100).nullable().optional(),
   q: z.string().max(200).optional(),
   o: z.tuple([z.string().min(1).max(60), z.union([z.literal(0), z.literal(1)])]).optional(),
   m: z.string().min(1).max(200).optional(),
@@ -82,6 +91,9 @@ export function encodeShare(state: ShareState): string {
     c: state.descriptor.nClasses,
   };
   if (state.descriptor.size !== undefined) payload.u = state.descriptor.size;
+  const dom = state.descriptor.domain;
+  if (dom) payload.d = [Math.round(dom.top1 * 1000), Math.round(dom.entropy * 1000), dom.shorter, Math.round(dom.grey * 100)];
+  if (state.descriptor.probe !== undefined) payload.p = state.descriptor.probe === null ? null : Math.round(state.descriptor.probe * 10 ** PROBE_DIGITS);
   const v = state.view ?? {};
   if (v.q) payload.q = v.q;
   if (v.sort) payload.o = [v.sort.id, v.sort.desc ? 1 : 0];
@@ -102,7 +114,10 @@ export function decodeShare(hash: string): ShareState {
   const dot = body.indexOf(".");
   const version = Number(body.slice(0, dot));
   if (dot < 1 || !Number.isInteger(version)) throw new ShareLinkError("the link has no version; it may have been cut off");
-  if (version !== SHARE_VERSION) throw new ShareLinkError(`the link is version ${version}; this app reads version ${SHARE_VERSION} links`);
+  if (version !== SHARE_VERSION) {
+    const why = OLDER_VERSIONS[version] ? ` (${OLDER_VERSIONS[version]})` : "";
+    throw new ShareLinkError(`the link is version ${version}${why}; this app reads version ${SHARE_VERSION} links. Ask for a new link.`);
+  }
   let json: unknown;
   try {
     const bytes = inflateSync(fromBase64Url(body.slice(dot + 1)), { out: undefined });
@@ -120,7 +135,14 @@ export function decodeShare(hash: string): ShareState {
   return {
     bundle: p.b,
     zoo: p.z,
-    descriptor: { nImages: p.n, nClasses: p.c, ...(p.u !== undefined && { size: p.u }), sims: Object.fromEntries(p.k.map((k, i) => [k, p.s[i] / scale])) },
+    descriptor: {
+      nImages: p.n,
+      nClasses: p.c,
+      ...(p.u !== undefined && { size: p.u }),
+      sims: Object.fromEntries(p.k.map((k, i) => [k, p.s[i] / scale])),
+      ...(p.d && { domain: { top1: p.d[0] / 1000, entropy: p.d[1] / 1000, shorter: p.d[2], grey: p.d[3] / 100 } }),
+      ...(p.p !== undefined && { probe: p.p === null ? null : p.p / 10 ** PROBE_DIGITS }),
+    },
     view: {
       ...(p.q !== undefined && { q: p.q }),
       ...(p.o && { sort: { id: p.o[0], desc: p.o[1] === 1 } }),

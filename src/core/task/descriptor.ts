@@ -1,4 +1,5 @@
 import { cosine, normalised, round } from "../math/linalg.ts";
+import { summariseImageStats, type DomainStats, type ImageStats } from "./imageStats.ts";
 
 /**
  * What the app keeps of a new task once its images are embedded: enough to place it in every
@@ -14,6 +15,12 @@ export interface TaskDescriptor {
   size?: number;
   /** Cosine between the task's mean centred embedding and each historical image task's centroid. */
   sims: Record<string, number>;
+  /** How the images look to the proxy (ImageNet-likeness, resolution, grey share); absent in
+   * descriptors made without per-image statistics. */
+  domain?: DomainStats;
+  /** Class separability in proxy space (src/core/task/separability.ts); null for an unlabelled
+   * folder or one with too few images per class; absent when not computed. */
+  probe?: number | null;
 }
 
 export const SIM_DIGITS = 3;
@@ -38,12 +45,14 @@ export function meanCentredUnit(embeddings: readonly ArrayLike<number>[], center
 }
 
 /** `size`: the number of usable images in the folder (e.g. `plan.usable`), when known; never
- * taken below the number of images described. */
+ * taken below the number of images described. `extra`: per-image statistics (one per embedding)
+ * and the class separability, when the shell computed them. */
 export function describeTask(
   embeddings: readonly ArrayLike<number>[],
   labels: readonly string[],
   space: CentroidSpace,
   size?: number,
+  extra: { stats?: readonly ImageStats[]; probe?: number | null } = {},
 ): TaskDescriptor {
   if (embeddings.length === 0) throw new Error("describeTask: no embeddings");
   if (size !== undefined && !(Number.isFinite(size) && size >= 0)) throw new Error(`describeTask: size must be a count of images, got ${size}`);
@@ -51,7 +60,15 @@ export function describeTask(
   const sims: Record<string, number> = {};
   for (const t of space.imageTasks) sims[t.key] = round(cosine(m, t.centroid), SIM_DIGITS);
   const classes = new Set(labels.filter((l) => l !== ""));
-  return { nImages: embeddings.length, nClasses: classes.size, ...(size !== undefined && { size: Math.max(Math.round(size), embeddings.length) }), sims };
+  if (extra.stats && extra.stats.length !== embeddings.length) throw new Error("describeTask: one ImageStats per embedding expected");
+  return {
+    nImages: embeddings.length,
+    nClasses: classes.size,
+    ...(size !== undefined && { size: Math.max(Math.round(size), embeddings.length) }),
+    sims,
+    ...(extra.stats && { domain: summariseImageStats(extra.stats) }),
+    ...(extra.probe !== undefined && { probe: extra.probe }),
+  };
 }
 
 /** The task's size for the meta-score: the folder's usable images, else the images described. */
