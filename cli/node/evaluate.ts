@@ -18,13 +18,13 @@ import { priorTaskVector } from "../../src/core/task/mapper.ts";
 import { fitMetaModel, PRETRAINING_KINDS, type TaskMetaFeature } from "../../src/core/task/meta.ts";
 import { excludedTasksFor, TASK_CLASSES, taskSize, ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
 import { evaluatePlacementFold, shippedSetting, type PlacementFold, type PlacementTaskResult } from "../../src/core/eval/placement.ts";
-import type { PlacementInput } from "../../src/core/task/placement.ts";
+import type { PlacementInput, PlacementSettings } from "../../src/core/task/placement.ts";
 import { meanMetrics, randomBaseline, scoreRanking, strip, type Summary } from "../../src/core/eval/score.ts";
 export { meanMetrics, randomBaseline, scoreRanking, type Summary };
 import { buildBundle, DATA, historicalImageTasks, modelInfoFor, PROVENANCE, readCsv, readImageEmbeddings, readZooRecords } from "./repoData.ts";
 
 /** Mapper settings of a ranking; `meta` is the meta-score weight w (absent: the zoo's). */
-export type Mapper = { tau: number; alpha: number; meta?: number };
+export type Mapper = { tau: number; alpha: number; meta?: number; placement?: PlacementSettings | null };
 type ImageSample = ReturnType<typeof readImageEmbeddings>[number];
 
 /** One leave-one-task-out fold of one zoo, built once and reused by every mapper setting. */
@@ -149,7 +149,9 @@ export function checkFoldConsistency(fold: Fold): void {
 
 /** rankZoo with some mapper settings replaced (the others, e.g. the meta weight, as configured). */
 export function methodRanking(zoo: Zoo, desc: TaskDescriptor, mapper?: Partial<Mapper>): RankedModel[] {
-  return rankZoo(mapper ? { ...zoo, mapper: { ...zoo.mapper, ...mapper } } : zoo, desc).ranking;
+  // Setting τ or α asks for the similarity mixture: the placement model (if any) steps aside.
+  const mixture = mapper && (mapper.tau !== undefined || mapper.alpha !== undefined);
+  return rankZoo(mapper ? { ...zoo, ...(mixture && { placement: undefined }), mapper: { ...zoo.mapper, ...mapper } } : zoo, desc).ranking;
 }
 
 /**
@@ -374,6 +376,8 @@ export interface EvalOptions {
   randomPermutations?: number;
   /** Also evaluate each zoo without its degenerate (failed-run) tasks. Default true. */
   sensitivity?: boolean;
+  /** Fit Fennec's random-forest reference mapper (the slow part). Default true. */
+  reference?: boolean;
 }
 
 const TIE = 0.005;
@@ -499,6 +503,8 @@ export interface EvalReport {
     degenerate: Record<string, ReturnType<typeof degenerateTasks>>;
     similaritySignal: Record<string, ReturnType<typeof similaritySignal>>;
   };
+  /** Task placement from the descriptor (issue 8): nested leave-one-task-out. */
+  placement: PlacementZooReport[];
   timings: { folds_ms: number; total_ms: number };
 }
 
@@ -637,9 +643,15 @@ export function runEvaluation(opts: EvalOptions = {}): EvalReport {
       return [v.id, rows.find((r) => r.k === c.k && r.alpha === c.alpha && (c.alpha === 0 || r.tau === c.tau)) ?? null];
     }),
   );
+  const placement = runPlacementEvaluation(
+    defs.map((d) => d.id),
+    { reference: opts.reference },
+    new Map(variants.filter((v) => v.id === v.zoo).map((v) => [v.zoo, v.folds])),
+  );
   const t1 = performance.now();
   return {
     zoos: zooResults,
+    placement,
     sensitivity,
     ablations,
     selection: {
@@ -833,10 +845,11 @@ export interface PlacementZooReport {
   shipped: { setting: string; gain: number };
 }
 
-export function runPlacementEvaluation(zoos: string[] = ["classic", "hub"], opts: { reference?: boolean } = {}): PlacementZooReport[] {
+export function runPlacementEvaluation(zoos: string[] = ["classic", "hub"], opts: { reference?: boolean } = {}, built?: ReadonlyMap<string, Fold[]>): PlacementZooReport[] {
   return zoos.map((zooId) => {
     const def = ZOO_DEFINITIONS.find((d) => d.id === zooId)!;
-    const tasks = heldOutTasks(def).map((t) => evaluatePlacementFold(placementFold(buildFold(zooId, t)), { reference: opts.reference, similarity: { tau: 0.1, alpha: ABLATION_ALPHA } }));
+    const folds = built?.get(zooId) ?? heldOutTasks(def).map((t) => buildFold(zooId, t));
+    const tasks = folds.map((f) => evaluatePlacementFold(placementFold(f), { reference: opts.reference, similarity: { tau: 0.1, alpha: ABLATION_ALPHA } }));
     const deltas = tasks.map((t) => ({ task: t.task, delta: t.nested.weightedTau - t.prior.weightedTau }));
     return {
       zoo: zooId,
