@@ -2,17 +2,21 @@
  * Ranks a zoo's models for a folder of images, with the same core as the page.
  *   npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--per-class 50] [--max-images 500] [--seed 1] [--json]
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import Papa from "papaparse";
 import { rankZoo } from "../src/core/ranking.ts";
 import { DEFAULT_SAMPLE, planDataset } from "../src/core/sampling.ts";
 import { describeTask } from "../src/core/task/descriptor.ts";
+import { foldIn, foldInSpace, ObservationError, settingsFor, validateObservations } from "../src/core/task/observed.ts";
+import { tryFirst } from "../src/core/task/tryFirst.ts";
 import { classSeparability } from "../src/core/task/separability.ts";
 import { readCommittedBundle } from "./node/bundleFiles.ts";
 import { listFolder } from "./node/files.ts";
 import { createProxySession, embedFiles } from "./node/proxy.ts";
 import { buildBundle, knownTaskIds } from "./node/repoData.ts";
 
-const USAGE = "usage: npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--per-class N] [--max-images N] [--seed N] [--json]";
+const USAGE = "usage: npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--per-class N] [--max-images N] [--seed N] [--observed MODEL=VALUE]... [--observed-file results.csv] [--json]";
 
 function fail(message: string): never {
   console.error(`error: ${message}\n${USAGE}`);
@@ -36,6 +40,8 @@ try {
       "per-class": { type: "string" },
       "max-images": { type: "string" },
       seed: { type: "string" },
+      observed: { type: "string", multiple: true },
+      "observed-file": { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -84,6 +90,36 @@ try {
   fail((e as Error).message);
 }
 
+// Measured results on this task, checked against the zoo before any image is embedded.
+const rawObserved: { model: string; value: string }[] = [];
+for (const item of args.values.observed ?? []) {
+  const eq = item.lastIndexOf("=");
+  if (eq < 1) fail(`--observed ${item}: expected MODEL=VALUE`);
+  rawObserved.push({ model: item.slice(0, eq), value: item.slice(eq + 1) });
+}
+const observedFile = args.values["observed-file"];
+if (observedFile) {
+  let text;
+  try {
+    text = readFileSync(observedFile, "utf8");
+  } catch (e) {
+    fail(`--observed-file ${observedFile}: ${(e as Error).message}`);
+  }
+  const rows = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true }).data;
+  rows.forEach((row, i) => {
+    if (i === 0 && row[0]?.trim().toLowerCase() === "model") return; // header
+    if (row.length < 2) fail(`--observed-file ${observedFile}, line ${i + 1}: expected model,value`);
+    rawObserved.push({ model: row[0].trim(), value: row[1].trim() });
+  });
+}
+let observed;
+try {
+  observed = validateObservations(zoo, rawObserved);
+} catch (e) {
+  if (e instanceof ObservationError) fail(`bad --observed: ${e.message}`);
+  throw e;
+}
+
 const tBundle = performance.now();
 const session = await createProxySession();
 const { embeddings, stats, errors } = await embedFiles(
@@ -104,7 +140,12 @@ const desc = describeTask(usedEmb, usedLabels, manifest, plan.usable, {
   stats: used.map((x) => x.st!),
   probe: await classSeparability(usedEmb, usedLabels),
 });
-const { ranking, placement } = rankZoo(zoo, desc);
+const base = rankZoo(zoo, desc);
+const settings = settingsFor(zoo.zoo);
+const space = foldInSpace(zoo, base, settings.strength);
+const folded = foldIn(space, base, observed);
+const { ranking, placement } = folded.result;
+const proposals = tryFirst(zoo, space, ranking, folded.observed, { pool: settings.pool });
 const tRank = performance.now();
 
 const result = {
@@ -112,6 +153,9 @@ const result = {
   bundle: manifest.hash,
   excluded: exclude ?? null,
   ranking,
+  tryFirst: proposals.map((p) => p.model),
+  tryFirstReasons: Object.fromEntries(proposals.map((p) => [p.model, p.reason])),
+  observed: folded.observed,
   task: {
     images: desc.nImages,
     classes: desc.nClasses,
@@ -135,5 +179,7 @@ const result = {
 if (args.values.json) console.log(JSON.stringify(result, null, 2));
 else {
   console.log(`${zoo.name}: ${zoo.models.length} models, task of ${desc.nImages} images / ${desc.nClasses} classes`);
+  if (folded.observed.length) console.log(`folded in ${folded.observed.length} measured result(s): ${folded.observed.map((o) => `${o.model}=${o.value}`).join(", ")}`);
+  console.log(`try first: ${proposals.map((p) => p.model).join(", ")}`);
   ranking.slice(0, 20).forEach((r, i) => console.log(`${String(i + 1).padStart(3)}  ${r.score.toFixed(3).padStart(7)}  ${r.model}`));
 }

@@ -15,10 +15,12 @@ export interface ExportRow {
   imagenet_top1: number | null;
   predicted_score: number;
   measured: boolean;
+  /** The result the person measured on this task (the zoo's metric), else null. */
+  measured_by_you: number | null;
   url: string;
 }
 
-export function exportRows(ranking: readonly RankedModel[], models: readonly ZooModel[]): ExportRow[] {
+export function exportRows(ranking: readonly RankedModel[], models: readonly ZooModel[], observed: ReadonlyMap<string, number> = new Map()): ExportRow[] {
   const byId = new Map(models.map((m) => [m.id, m]));
   return ranking.map((r, i) => {
     const m = byId.get(r.model)!;
@@ -34,6 +36,7 @@ export function exportRows(ranking: readonly RankedModel[], models: readonly Zoo
       imagenet_top1: m.imagenetTop1,
       predicted_score: Number(r.score.toFixed(6)),
       measured: m.measured,
+      measured_by_you: observed.get(m.id) ?? null,
       url: m.url,
     };
   });
@@ -51,6 +54,10 @@ export function rankingJson(input: {
   bundleHash: string;
   descriptor: TaskDescriptor;
   settings: Record<string, unknown>;
+  /** The measured results folded into this ranking. */
+  observed?: readonly { model: string; value: number }[];
+  /** Models proposed to fine-tune first, best first, with why. */
+  tryFirst?: readonly { model: string; reason: string }[];
 }): string {
   return JSON.stringify(
     {
@@ -60,6 +67,8 @@ export function rankingJson(input: {
       zoo_hash: input.zoo.hash,
       task: input.descriptor,
       settings: input.settings,
+      observed: input.observed ?? [],
+      tryFirst: input.tryFirst ?? [],
       ranking: input.rows,
     },
     null,

@@ -29,6 +29,9 @@ export interface ShareState {
     open?: string;
     filters?: Record<string, string | number | boolean | (string | number)[]>;
   };
+  /** Results the person measured on this task (model, value in the zoo's metric), folded into
+   * the ranking; absent or empty: none. */
+  observed?: { model: string; value: number }[];
 }
 
 const Payload = z.object({
@@ -50,6 +53,8 @@ const Payload = z.object({
   q: z.string().max(200).optional(),
   o: z.tuple([z.string().min(1).max(60), z.union([z.literal(0), z.literal(1)])]).optional(),
   m: z.string().min(1).max(200).optional(),
+  /** Measured results: [model id, value] pairs (optional; links without it have none). */
+  r: z.array(z.tuple([z.string().min(1).max(200), z.number().finite()])).max(50).optional(),
   f: z.record(z.string().max(40), z.union([z.string().max(200), z.number().finite(), z.boolean(), z.array(z.union([z.string().max(200), z.number().finite()])).max(200)])).optional(),
 });
 
@@ -99,6 +104,7 @@ export function encodeShare(state: ShareState): string {
   if (v.sort) payload.o = [v.sort.id, v.sort.desc ? 1 : 0];
   if (v.open) payload.m = v.open;
   if (v.filters && Object.keys(v.filters).length) payload.f = v.filters;
+  if (state.observed?.length) payload.r = state.observed.map((o) => [o.model, o.value]);
   const checked = Payload.parse(payload);
   return `${SHARE_PARAM}=${SHARE_VERSION}.${toBase64Url(deflateSync(strToU8(JSON.stringify(checked)), { level: 9 }))}`;
 }
@@ -149,6 +155,7 @@ export function decodeShare(hash: string): ShareState {
       ...(p.m && { open: p.m }),
       ...(p.f && { filters: p.f }),
     },
+    ...(p.r && { observed: p.r.map(([model, value]) => ({ model, value })) }),
   };
 }
 
