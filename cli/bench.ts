@@ -26,13 +26,14 @@ import { buildLarge, buildSample, REPO, sourceImages } from "./node/bench/datase
 import { startPreview, startStatic, type Running } from "./node/bench/servers.ts";
 import { bundleSizes, initialJs } from "./node/bench/sizes.ts";
 
-const USAGE = "usage: npm run bench -- [--json] [--quick] [--keep]";
+const USAGE = "usage: npm run bench -- [--json] [--quick] [--keep] | --print-json FILE";
 
 let args;
 try {
   args = parseArgs({
     options: {
       json: { type: "boolean", default: false },
+      "print-json": { type: "string" },
       quick: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -43,7 +44,12 @@ try {
   process.exit(2);
 }
 if (args.values.help) {
-  console.log(`${USAGE}\n  --json   one JSON object on stdout (progress goes to stderr)\n  --quick  smaller run (100 images, 2,000-file folder, fewer repetitions)\n  --keep   keep the temporary folders (datasets, builds)`);
+  console.log(`${USAGE}\n  --json   one JSON object on stdout (progress goes to stderr)\n  --quick  smaller run (100 images, 2,000-file folder, fewer repetitions)\n  --keep   keep the temporary folders (datasets, builds)\n  --print-json FILE  print a saved --json run as the table`);
+  process.exit(0);
+}
+// Re-prints a saved `--json` run as the table (no measuring).
+if (args.values["print-json"]) {
+  printTable(JSON.parse(readFileSync(args.values["print-json"], "utf8")) as Result);
   process.exit(0);
 }
 const QUICK = args.values.quick;
