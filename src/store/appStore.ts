@@ -7,6 +7,7 @@ import { describeTask, type TaskDescriptor } from "../core/task/descriptor.ts";
 import { loadByo, loadManifest, loadZoo } from "../bundle/load.ts";
 import type { ByoBundle } from "../core/bundle/byo.ts";
 import { priorTaskVector } from "../core/task/mapper.ts";
+import { checkObservation, ObservationError, validateObservations, type Observation } from "../core/task/observed.ts";
 import { userModel } from "../core/userModel.ts";
 import { readOnnxModel } from "../model/onnxFile.ts";
 import type { BrowserFile, Listing } from "../dataset/walk.ts";
@@ -47,6 +48,10 @@ export interface AppState {
   abort: AbortController | null;
   /** Models the person dropped as ONNX files, placed in `byo.space` (and the zoos sharing it). */
   userModels: ZooModel[];
+  /** Results the person measured on this task, in the current zoo's metric (links carry them). */
+  observed: Observation[];
+  /** Why the last entered result was refused (null: none). */
+  observedError: string | null;
   byo: ByoBundle | null;
   modelBusy: boolean;
 
@@ -60,6 +65,10 @@ export interface AppState {
   setBackendChoice(choice: BackendChoice): void;
   dismissErrors(): void;
   addUserModels(files: readonly File[]): Promise<void>;
+  /** Records a measured result for a model of the current zoo; a bad one changes nothing and
+   * sets observedError. Returns whether it was kept. */
+  addObserved(model: string, value: string): boolean;
+  removeObserved(model: string): void;
 }
 
 export const DEFAULT_ZOO = "hub";
@@ -104,6 +113,8 @@ export const useApp = create<AppState>()((set, get) => {
     userModels: [],
     byo: null,
     modelBusy: false,
+    observed: [],
+    observedError: null,
 
     async init() {
       try {
@@ -124,7 +135,7 @@ export const useApp = create<AppState>()((set, get) => {
       get().abort?.abort();
       const abort = new AbortController();
       const t0 = performance.now();
-      set({ phase: "listing", listed: 0, errors: [], notice: null, plan: null, skipped: [], progress: null, descriptor: null, embedded: [], source: null, timings: null, view: DEFAULT_VIEW, abort });
+      set({ phase: "listing", listed: 0, errors: [], notice: null, plan: null, skipped: [], progress: null, descriptor: null, embedded: [], source: null, timings: null, view: DEFAULT_VIEW, abort, observed: [], observedError: null });
       let listing: Listing;
       try {
         listing = await listingPromise;
@@ -198,7 +209,8 @@ export const useApp = create<AppState>()((set, get) => {
     async selectZoo(id) {
       const previous = get().zooId;
       // Switch at once (the radio follows the click); the zoo file arrives a moment later.
-      set({ zooId: id, view: { ...get().view, open: null, filters: {} } });
+      // Measured results name the previous zoo's models, in its metric: they do not carry over.
+      set({ zooId: id, view: { ...get().view, open: null, filters: {} }, observed: id === previous ? get().observed : [], observedError: null });
       try {
         await ensureZoo(id);
       } catch (e) {
@@ -211,6 +223,7 @@ export const useApp = create<AppState>()((set, get) => {
       const { manifest } = get();
       if (!manifest) return;
       let share: ShareState;
+      let observed: Observation[];
       try {
         share = decodeShare(hash);
         checkShareAgainst(
@@ -219,9 +232,9 @@ export const useApp = create<AppState>()((set, get) => {
           manifest.zoos.map((z) => z.id),
           manifest.imageTasks.map((t) => t.key),
         );
-        await ensureZoo(share.zoo);
+        observed = validateObservations(await ensureZoo(share.zoo), share.observed ?? []);
       } catch (e) {
-        const why = e instanceof ShareLinkError ? e.message : `it could not be opened (${(e as Error).message})`;
+        const why = e instanceof ShareLinkError ? e.message : e instanceof ObservationError ? `its measured results do not fit this zoo (${e.message})` : `it could not be opened (${(e as Error).message})`;
         fail(`This share link cannot be shown: ${why}`);
         return;
       }
@@ -229,6 +242,8 @@ export const useApp = create<AppState>()((set, get) => {
         zooId: share.zoo,
         descriptor: share.descriptor,
         source: "link",
+        observed,
+        observedError: null,
         phase: "ranked",
         view: { q: share.view?.q ?? "", sort: share.view?.sort ?? null, open: share.view?.open ?? null, filters: cleanFilters(share.view?.filters) },
       });
@@ -273,6 +288,22 @@ export const useApp = create<AppState>()((set, get) => {
       } finally {
         set({ modelBusy: false });
       }
+    },
+
+    addObserved(model, value) {
+      const zoo = get().zoos[get().zooId];
+      const problem = zoo ? checkObservation(zoo, model, value) : "the model zoo is not loaded yet";
+      if (problem) {
+        set({ observedError: `Not saved: ${problem}.` });
+        return false;
+      }
+      const v = Number(value.trim());
+      set((s) => ({ observed: [...s.observed.filter((o) => o.model !== model), { model, value: v }], observedError: null }));
+      return true;
+    },
+
+    removeObserved(model) {
+      set((s) => ({ observed: s.observed.filter((o) => o.model !== model), observedError: null }));
     },
 
     dismissErrors() {

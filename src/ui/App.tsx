@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { rankZoo, withExtraModels } from "../core/ranking.ts";
+import { foldIn, foldInSpace, settingsFor } from "../core/task/observed.ts";
+import { tryFirst } from "../core/task/tryFirst.ts";
+import { TryFirst } from "./observed/Observed.tsx";
 import { AddModel } from "./AddModel.tsx";
 import { useApp } from "../store/appStore.ts";
 import { DatasetSummary } from "./DatasetSummary.tsx";
@@ -47,9 +50,20 @@ function Results() {
   const inSpace = !!zoo && !!byo && (byo.space === zoo.zoo || byo.sameSpace.includes(zoo.zoo));
   const extra = useMemo(() => (inSpace ? userModels : []), [inSpace, userModels]);
   const models = useMemo(() => (zoo ? [...zoo.models, ...extra] : []), [zoo, extra]);
-  const result = useMemo(() => (zoo && descriptor ? withExtraModels(rankZoo(zoo, descriptor), extra) : null), [zoo, descriptor, extra]);
+  const observed = useApp((s) => s.observed);
+  // The person's measured results re-fit the task vector; dropped models are scored on the refit.
+  const folded = useMemo(() => {
+    if (!zoo || !descriptor) return null;
+    const base = rankZoo(zoo, descriptor);
+    const settings = settingsFor(zoo.zoo);
+    const space = foldInSpace(zoo, base, settings.strength);
+    const fit = foldIn(space, base, observed);
+    return { fit, proposals: tryFirst(zoo, space, fit.result.ranking, fit.observed, { pool: settings.pool }) };
+  }, [zoo, descriptor, observed]);
+  const result = useMemo(() => (folded ? withExtraModels(folded.fit.result, extra) : null), [folded, extra]);
+  const observedMap = useMemo(() => new Map(observed.map((o) => [o.model, o.value])), [observed]);
   if (descriptor && !zoo) return <p aria-live="polite">Loading the model zoo…</p>;
-  if (!zoo || !descriptor || !result) return null;
+  if (!zoo || !descriptor || !result || !folded) return null;
   const near = [...result.placement.weights].sort((a, b) => b.weight - a.weight).slice(0, 3);
   const open = openId ? models.find((m) => m.id === openId) : undefined;
   return (
@@ -67,14 +81,15 @@ function Results() {
       </p>
       <div className="actions">
         <ShareBar />
-        <Export zoo={zoo} rows={rows} />
+        <Export zoo={zoo} rows={rows} observed={observedMap} tryFirst={folded.proposals} />
       </div>
+      <TryFirst zoo={zoo} items={folded.proposals} nObserved={folded.fit.observed.length} />
       <AddModel placedHere={inSpace || userModels.length === 0} spaceName={byo?.space} />
       <div className={open ? "table-and-detail with-detail" : "table-and-detail"}>
         <div>
-          <RankTable ranking={result.ranking} models={models} onRows={onRows} />
+          <RankTable ranking={result.ranking} models={models} onRows={onRows} observed={observedMap} />
         </div>
-        {open && <ModelDetail zoo={zoo} result={result} model={open} />}
+        {open && <ModelDetail zoo={zoo} result={result} model={open} predicted={folded.fit.predicted.get(open.id)} />}
       </div>
       <p className="footnote">
         {zoo.description} Scores are predicted standardised fine-tuning results (higher is better; 0 is an average model of

@@ -1,5 +1,6 @@
 import type { Zoo } from "../core/bundle/schema.ts";
 import { exportRows, rankingCsv, rankingJson } from "../core/export.ts";
+import type { TryFirstItem } from "../core/task/tryFirst.ts";
 import { useApp } from "../store/appStore.ts";
 import type { Row } from "./table/columns.tsx";
 
@@ -13,7 +14,7 @@ function download(name: string, type: string, text: string) {
 }
 
 /** Downloads the rows as the table shows them (filters and sort applied). */
-export function Export({ zoo, rows }: { zoo: Zoo; rows: readonly Row[] }) {
+export function Export({ zoo, rows, observed = new Map(), tryFirst = [] }: { zoo: Zoo; rows: readonly Row[]; observed?: ReadonlyMap<string, number>; tryFirst?: readonly TryFirstItem[] }) {
   const manifest = useApp((s) => s.manifest);
   const descriptor = useApp((s) => s.descriptor);
   const view = useApp((s) => s.view);
@@ -23,6 +24,7 @@ export function Export({ zoo, rows }: { zoo: Zoo; rows: readonly Row[] }) {
     exportRows(
       rows.map((r) => ({ model: r.model.id, score: r.score })),
       rows.map((r) => r.model),
+      observed,
     ).map((row, i) => ({ ...row, rank: rows[i].rank }));
   const stem = `fennec-${zoo.zoo}-${manifest.hash.slice(0, 8)}`;
   return (
@@ -37,7 +39,7 @@ export function Export({ zoo, rows }: { zoo: Zoo; rows: readonly Row[] }) {
           download(
             `${stem}.json`,
             "application/json",
-            rankingJson({ rows: data(), zoo, bundleHash: manifest.hash, descriptor, settings: { search: view.q, sort: view.sort, filters: view.filters, sample: sampleOptions } }),
+            rankingJson({ rows: data(), zoo, bundleHash: manifest.hash, descriptor, settings: { search: view.q, sort: view.sort, filters: view.filters, sample: sampleOptions }, observed: [...observed].map(([model, value]) => ({ model, value })), tryFirst: tryFirst.map((t) => ({ model: t.model, reason: t.reason })) }),
           )
         }
       >

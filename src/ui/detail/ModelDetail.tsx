@@ -3,6 +3,7 @@ import { dot } from "../../core/math/linalg.ts";
 import type { Ranking } from "../../core/ranking.ts";
 import { useApp } from "../../store/appStore.ts";
 import { CopyButton } from "../CopyButton.tsx";
+import { ObservedEntry } from "../observed/Observed.tsx";
 import { formatCount } from "../format.ts";
 
 function codeLine(m: ZooModel): string {
@@ -10,7 +11,7 @@ function codeLine(m: ZooModel): string {
 }
 
 /** Why a model ranks where it does: what it is, how it did before, which tasks this one resembles. */
-export function ModelDetail({ zoo, result, model }: { zoo: Zoo; result: Ranking; model: ZooModel }) {
+export function ModelDetail({ zoo, result, model, predicted }: { zoo: Zoo; result: Ranking; model: ZooModel; predicted?: number }) {
   const setView = useApp((s) => s.setView);
   const position = result.ranking.findIndex((r) => r.model === model.id);
   const score = result.ranking[position]?.score ?? 0;
@@ -35,6 +36,7 @@ export function ModelDetail({ zoo, result, model }: { zoo: Zoo; result: Ranking;
             ? "Its vector is learned from measured fine-tuning results."
             : "Its vector is predicted from its architecture and ImageNet results, not measured."}
       </p>
+      <ObservedEntry zoo={zoo} model={model} predicted={predicted} />
       <div className="code">
         <pre>
           <code>{code}</code>

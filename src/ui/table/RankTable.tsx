@@ -31,11 +31,11 @@ function loadVisibility(): VisibilityState {
 /** Rows in the table's current filter and sort order, for export. */
 export type VisibleRows = Row[];
 
-export function RankTable({ ranking, models, onRows }: { ranking: RankedModel[]; models: readonly ZooModel[]; onRows?: (rows: VisibleRows) => void }) {
+export function RankTable({ ranking, models, onRows, observed }: { ranking: RankedModel[]; models: readonly ZooModel[]; onRows?: (rows: VisibleRows) => void; observed?: ReadonlyMap<string, number> }) {
   const view = useApp((s) => s.view);
   const setView = useApp((s) => s.setView);
   const byId = useMemo(() => new Map(models.map((m) => [m.id, m])), [models]);
-  const data = useMemo<Row[]>(() => ranking.map((r, i) => ({ rank: i + 1, score: r.score, model: byId.get(r.model)! })), [ranking, byId]);
+  const data = useMemo<Row[]>(() => ranking.map((r, i) => ({ rank: i + 1, score: r.score, model: byId.get(r.model)!, ...(observed?.has(r.model) && { observed: observed.get(r.model) }) })), [ranking, byId, observed]);
   // Stable identities matter: TanStack recomputes row models when state objects change.
   const sorting: SortingState = useMemo(() => (view.sort ? [view.sort] : []), [view.sort]);
   const [visibility, setVisibility] = useState<VisibilityState>(loadVisibility);

@@ -6,6 +6,8 @@ export interface Row {
   rank: number;
   score: number;
   model: ZooModel;
+  /** The person's own measured result on this task, when entered. */
+  observed?: number;
 }
 
 /** Missing numbers sort last whichever way the column is sorted. */
@@ -21,9 +23,16 @@ export const COLUMNS: ColumnDef<Row>[] = [
       row.original.model.library === "user" ? (
         <span>{row.original.model.name}</span>
       ) : (
+      <>
       <a href={row.original.model.url} target="_blank" rel="noopener noreferrer" title={`${row.original.model.sourceId} on its hub (opens a new tab)`} onClick={(e) => e.stopPropagation()}>
         {row.original.model.name}
       </a>
+      {row.original.observed !== undefined && (
+        <span className="badge observed" data-testid="observed-badge" title="You entered this result; the model is ranked by it">
+          measured by you: {row.original.observed}
+        </span>
+      )}
+      </>
       ),
     size: 300,
     enableHiding: false,
