@@ -64,7 +64,7 @@ test("a folder with no usable image says what to do, and an empty folder too", a
 
 test("a tampered share link is refused with a message and no table", async ({ page }) => {
   const errors = watchErrors(page);
-  await page.goto("/#s=1.AAAAthis-is-not-a-link");
+  await page.goto("/#s=2.AAAAthis-is-not-a-link");
   await expect(page.getByTestId("error")).toContainText("This share link cannot be shown");
   await expect(page.getByTestId("rank-table")).toHaveCount(0);
   expect(errors).toEqual([]);

@@ -110,7 +110,7 @@ function mutate(link: string): string {
       chars.splice(at, 1 + int(5));
       return chars.join("");
     case 4: // another version or prefix
-      return pick(["#s=2.", "#s=0.", "#s=01.", "#s=1e0.", "#s=-1.", "#s=NaN.", "#s=1.5.", "#s=.", "#S=1.", "#t=1.", "s=1.", "#s=1..", "#s= 1."]) + link.slice(link.indexOf(".") + 1);
+      return pick(["#s=3.", "#s=0.", "#s=01.", "#s=1e0.", "#s=-1.", "#s=NaN.", "#s=1.5.", "#s=.", "#S=1.", "#t=1.", "s=1.", "#s=1..", "#s= 1."]) + link.slice(link.indexOf(".") + 1);
     case 5: // duplicate the body (too long, or garbage after the stream)
       return link + link.slice(link.indexOf(".") + 1).repeat(1 + int(60));
     case 6: // a decompression bomb of valid base64
