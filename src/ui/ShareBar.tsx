@@ -9,6 +9,7 @@ export function ShareBar() {
   const descriptor = useApp((s) => s.descriptor);
   const zooId = useApp((s) => s.zooId);
   const view = useApp((s) => s.view);
+  const observed = useApp((s) => s.observed);
   const code = useMemo(
     () =>
       manifest && descriptor
@@ -22,9 +23,10 @@ export function ShareBar() {
               open: view.open ?? undefined,
               filters: Object.keys(view.filters).length ? (view.filters as Record<string, string | number | string[]>) : undefined,
             },
+            observed,
           })
         : null,
-    [manifest, descriptor, zooId, view],
+    [manifest, descriptor, zooId, view, observed],
   );
   useEffect(() => {
     if (code) history.replaceState(null, "", `#${code}`);
