@@ -11,7 +11,8 @@ import { checkObservation, ObservationError, validateObservations, type Observat
 import { userModel } from "../core/userModel.ts";
 import { readOnnxModel } from "../model/onnxFile.ts";
 import type { BrowserFile, Listing } from "../dataset/walk.ts";
-import { embedAll, type EmbedProgress } from "../worker/client.ts";
+import { classSeparabilityInWorker, embedAll, type EmbedProgress } from "../worker/client.ts";
+import type { ImageStats } from "../core/task/imageStats.ts";
 import type { Backend, BackendChoice } from "../worker/embed.worker.ts";
 
 export type Phase = "loading" | "ready" | "listing" | "embedding" | "ranked";
@@ -170,11 +171,11 @@ export const useApp = create<AppState>()((set, get) => {
         set({ phase: "ready", abort: null });
         return;
       }
-      const used: { e: Float32Array; label: string; path: string }[] = [];
+      const used: { e: Float32Array; label: string; path: string; stats: ImageStats }[] = [];
       const decodeErrors: SkippedFile[] = [];
       for (const o of result.outcomes) {
         if ("error" in o) decodeErrors.push({ path: plan.sample[o.id].file.path, reason: o.error });
-        else used.push({ e: o.embedding, label: plan.sample[o.id].label, path: plan.sample[o.id].file.path });
+        else used.push({ e: o.embedding, label: plan.sample[o.id].label, path: plan.sample[o.id].file.path, stats: o.stats });
       }
       set({ skipped: [...skipped, ...decodeErrors], backend: result.backend, abort: null });
       if (result.cancelled) {
@@ -186,11 +187,18 @@ export const useApp = create<AppState>()((set, get) => {
         set({ phase: "ready" });
         return;
       }
+      // The same descriptor as the CLI's (cli/rank.ts): per-image statistics and separability too.
+      const probe = await classSeparabilityInWorker(
+        used.map((u) => u.e.slice()), // own buffers: a view would clone its whole batch's buffer
+        used.map((u) => u.label),
+        get().backendChoice,
+      );
       const descriptor = describeTask(
         used.map((u) => u.e),
         used.map((u) => u.label),
         manifest,
         plan.usable,
+        { stats: used.map((u) => u.stats), probe },
       );
       await ensureZoo(get().zooId);
       set((s) => ({

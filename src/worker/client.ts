@@ -22,7 +22,7 @@ let worker: Worker | null = null;
 let remote: Comlink.Remote<EmbedWorkerApi> | null = null;
 let ready: Promise<{ backend: Backend; threads: number; api: Comlink.Remote<EmbedWorkerApi> }> | null = null;
 let readyFor: BackendChoice | null = null;
-/** Settles when a service worker install that was under way when the proxy was wanted is over. */
+/** Settles when the service worker's download of the model and WASM (cacheLarge) is over. */
 let serviceWorkerSettled: Promise<void> | null = null;
 
 /** The app's base URL (Vite's BASE_URL), resolved against the page, for model and WASM files. */
@@ -35,8 +35,8 @@ export function appUrl(path: string): string {
 function proxyWorker(choice: BackendChoice): Promise<{ backend: Backend; threads: number; api: Comlink.Remote<EmbedWorkerApi> }> {
   if (!ready || readyFor !== choice) {
     readyFor = choice;
-    // After an install that is under way (it is downloading the model and WASM), the worker is
-    // created under the active service worker and reads both from its cache: one download.
+    // While the service worker downloads the model and WASM (cacheLarge), wait: the worker is then
+    // made under the active service worker and reads both from its cache, one download in all.
     const settled = serviceWorkerSettled ?? Promise.resolve();
     ready = settled.then(() => {
       if (!worker) {
@@ -66,38 +66,43 @@ export function warmProxy(choice: BackendChoice): void {
 }
 
 /**
- * Registers the service worker (src/sw.ts) so that the model and WASM cross the network once on a
- * first visit. If the proxy session is already starting, the install waits for it and then finds
- * both in the HTTP cache; if the install starts first, the session waits for it (proxyWorker) and
- * reads them from the service worker's cache. Either way the two never download them side by side.
+ * Registers the service worker (src/sw.ts) so that the model and the WASM cross the network once
+ * on a first visit. Its install caches the small files only; the two large ones are added at
+ * the page's request ("cache-large"): after the proxy session is ready, from the HTTP cache the
+ * session's own download filled; or, on a visit with no sign of a folder, once the page has been
+ * idle for a while, from the network. A session wanted while that download runs waits for it and
+ * then reads both through the service worker. The page never downloads them side by side with it.
  */
 export function registerServiceWorker(url: string): void {
-  const before = ready;
-  const settled = (async () => {
-    if (before) await before.catch(() => undefined);
-    const reg = await navigator.serviceWorker.register(url);
-    const installing = reg.installing ?? reg.waiting;
-    if (installing) await activated(installing);
-  })();
-  serviceWorkerSettled = settled.catch((e: unknown) => console.warn("offline use is unavailable:", e));
+  void (async () => {
+    await navigator.serviceWorker.register(url);
+    const reg = await navigator.serviceWorker.ready; // active (never, where workers are blocked)
+    if (ready) {
+      await ready.catch(() => undefined);
+      void cacheLarge(reg);
+    } else {
+      setTimeout(() => {
+        if (!ready) serviceWorkerSettled = cacheLarge(reg);
+        else void ready.then(() => cacheLarge(reg), () => undefined);
+      }, IDLE_BEFORE_CACHING_MS);
+    }
+  })().catch((e: unknown) => console.warn("offline use is unavailable:", e));
 }
 
-function activated(sw: ServiceWorker): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (sw.state === "redundant") resolve();
-      else if (sw.state === "activated") {
-        // clients.claim() follows activation; the worker made after it is then controlled.
-        if (navigator.serviceWorker.controller) resolve();
-        else {
-          navigator.serviceWorker.addEventListener("controllerchange", () => resolve(), { once: true });
-          setTimeout(resolve, 2000);
-        }
-      } else return;
-      sw.removeEventListener("statechange", check);
-    };
-    sw.addEventListener("statechange", check);
-    check();
+/** How long a visit with no sign of a folder waits before the service worker downloads the model
+ * and the WASM for offline use. */
+const IDLE_BEFORE_CACHING_MS = 10_000;
+
+/** Asks the active service worker to cache the model and the WASM; settles when it has (bounded,
+ * so a stalled download never holds a session start for long). */
+function cacheLarge(reg: ServiceWorkerRegistration): Promise<void> {
+  const sw = reg.active;
+  if (!sw) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    sw.postMessage({ type: "cache-large" }, [channel.port2]);
+    setTimeout(resolve, 120_000);
   });
 }
 
@@ -185,9 +190,11 @@ export async function embedAll(
       for (const e of prepared.errors) outcomes.push(e);
       failed += prepared.errors.length;
       if (prepared.ids.length) {
-        const { embeddings, dim } = await api.infer(Comlink.transfer(prepared.input, [prepared.input.buffer]), prepared.ids.length);
+        const { embeddings, dim, soft } = await api.infer(Comlink.transfer(prepared.input, [prepared.input.buffer]), prepared.ids.length);
         // Views into the one transferred buffer per batch, not copies.
-        prepared.ids.forEach((id, j) => outcomes.push({ id, embedding: embeddings.subarray(j * dim, (j + 1) * dim) }));
+        prepared.ids.forEach((id, j) =>
+          outcomes.push({ id, embedding: embeddings.subarray(j * dim, (j + 1) * dim), stats: { ...soft[j], shorter: prepared.shorter[j], grey: prepared.grey[j] } }),
+        );
       }
       report({ done: outcomes.length, total: files.length, failed, backend }, t0);
     }
@@ -196,4 +203,11 @@ export async function embedAll(
     if (queue.length) for (const w of workers) void w.api.supersede(run + 1);
   }
   return { outcomes, backend, cancelled: false };
+}
+
+/** Class separability of an embedded sample, computed in the proxy worker (tfjs stays off the
+ * page's main bundle and thread). */
+export async function classSeparabilityInWorker(embeddings: Float32Array[], labels: string[], choice: BackendChoice): Promise<number | null> {
+  const { api } = await proxyWorker(choice);
+  return api.separability(embeddings, labels);
 }

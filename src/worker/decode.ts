@@ -12,6 +12,12 @@ import { MAX_DECODE_PIXELS, PREDECODE_SHORTER, resizedSize, type RgbaImage } fro
  * Errors are ImageFileErrors whose message is the reason shown next to the file.
  */
 export async function decodeImage(file: Blob): Promise<RgbaImage> {
+  // The stored size travels with the pixels: the domain statistics report it (imageStats.ts).
+  const decoded = await decodeImagePixels(file);
+  return { ...decoded.img, stored: { width: decoded.info.width, height: decoded.info.height } };
+}
+
+async function decodeImagePixels(file: Blob): Promise<{ img: RgbaImage; info: ImageInfo }> {
   let info: ImageInfo;
   try {
     info = await readImageInfo(blobReader(file), file.size);
@@ -21,10 +27,10 @@ export async function decodeImage(file: Blob): Promise<RgbaImage> {
   }
   const route = decodeRoute(info);
   try {
-    if (route === "bmp") return await decodeBmp(blobReader(file), file.size, sinkFor);
-    if (route === "png-stream") return await decodePngStream(blobChunks(file), sinkFor);
-    if (route === "native-shrink" && typeof ImageDecoder === "function") return await decodeJpegShrunk(file, info);
-    return await decodeNative(file);
+    if (route === "bmp") return { img: await decodeBmp(blobReader(file), file.size, sinkFor), info };
+    if (route === "png-stream") return { img: await decodePngStream(blobChunks(file), sinkFor), info };
+    if (route === "native-shrink" && typeof ImageDecoder === "function") return { img: await decodeJpegShrunk(file, info), info };
+    return { img: await decodeNative(file), info };
   } catch (e) {
     if (e instanceof ImageFileError) throw e;
     throw new ImageFileError(corruptDataReason(info.format));

@@ -8,6 +8,8 @@ import * as ort from "onnxruntime-web";
 import { PROXY_INPUT, preprocessInto } from "../core/preprocess.ts";
 import { WASM_BATCH } from "./batch.ts";
 import { decodeImage } from "./decode.ts";
+import { softmaxStats, type ImageStats } from "../core/task/imageStats.ts";
+import { classSeparability } from "../core/task/separability.ts";
 import { PLANE } from "./prepare.ts";
 
 export type { EmbedItem } from "./prepare.ts";
@@ -15,7 +17,7 @@ export type { EmbedItem } from "./prepare.ts";
 export type Backend = "webgpu" | "wasm";
 export type BackendChoice = Backend | "auto";
 
-export type EmbedOutcome = { id: number; embedding: Float32Array } | { id: number; error: string };
+export type EmbedOutcome = { id: number; embedding: Float32Array; stats: ImageStats } | { id: number; error: string };
 
 let session: ort.InferenceSession | null = null;
 let backend: Backend = "wasm";
@@ -55,19 +57,28 @@ const api = {
 
   /** Embeds `count` preprocessed images (`input`, transferred in); the embeddings come back as
    * one transferred buffer, `count` × dim floats. */
-  async infer(input: Float32Array, count: number): Promise<{ embeddings: Float32Array; dim: number }> {
+  async infer(input: Float32Array, count: number): Promise<{ embeddings: Float32Array; dim: number; soft: { top1: number; entropy: number }[] }> {
     if (!session) throw new Error("infer() before init()");
     const tensor = new ort.Tensor("float32", input.subarray(0, count * PLANE), [count, 3, PROXY_INPUT, PROXY_INPUT]);
     try {
-      const out = await session.run({ input: tensor }, ["embedding"]);
+      const out = await session.run({ input: tensor }, ["embedding", "logits"]);
       let emb = (await out.embedding.getData()) as Float32Array;
+      const logits = (await out.logits.getData()) as Float32Array;
+      const classes = logits.length / count;
+      const soft = Array.from({ length: count }, (_, j) => softmaxStats(logits, j * classes, classes));
       out.embedding.dispose();
+      out.logits.dispose();
       // Transfer needs a buffer of its own; a view into a larger one (WebGPU readback) is copied once.
       if (emb.byteOffset !== 0 || emb.byteLength !== emb.buffer.byteLength) emb = emb.slice();
-      return Comlink.transfer({ embeddings: emb, dim: emb.length / count }, [emb.buffer]);
+      return Comlink.transfer({ embeddings: emb, dim: emb.length / count, soft }, [emb.buffer]);
     } finally {
       tensor.dispose();
     }
+  },
+
+  /** Class separability of the embedded sample (tfjs, imported on first use, in this worker). */
+  async separability(embeddings: Float32Array[], labels: string[]): Promise<number | null> {
+    return classSeparability(embeddings, labels);
   },
 
   /** Preprocessed input of one image: lets tests compare page and CLI preprocessing directly. */

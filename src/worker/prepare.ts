@@ -1,4 +1,5 @@
-import { PROXY_INPUT, preprocessInto, type RgbaImage } from "../core/preprocess.ts";
+import { PROXY_INPUT, preprocessInto, storedShorter, type RgbaImage } from "../core/preprocess.ts";
+import { planeIsGrey } from "../core/task/imageStats.ts";
 import { decodeImage } from "./decode.ts";
 
 export const PLANE = 3 * PROXY_INPUT * PROXY_INPUT;
@@ -12,6 +13,10 @@ export interface EmbedItem {
 export interface PreparedBatch {
   input: Float32Array;
   ids: number[];
+  /** Per prepared image: stored shorter side and whether it is grey (the domain statistics'
+   * pixel part; the proxy worker adds the logits' part). */
+  shorter: number[];
+  grey: boolean[];
   errors: { id: number; error: string }[];
 }
 
@@ -41,15 +46,19 @@ export async function prepareBatch(items: readonly EmbedItem[], stale: () => boo
   // Preprocessing runs in order as each decode lands, while the next decodes are in flight.
   for (let k = 0; k < Math.min(DECODES_IN_FLIGHT, items.length); k++) void lane();
   const ids: number[] = [];
+  const shorter: number[] = [];
+  const grey: boolean[] = [];
   const errors: { id: number; error: string }[] = [];
   for (let i = 0; i < items.length; i++) {
     const img = await slots[i];
-    if (img === null) return { input, ids: [], errors: [] }; // stale: the run was cancelled
+    if (img === null) return { input, ids: [], errors: [], shorter: [], grey: [] }; // stale: the run was cancelled
     if (typeof img === "string") errors.push({ id: items[i].id, error: img });
     else {
       preprocessInto(img, input, ids.length * PLANE);
+      shorter.push(storedShorter(img));
+      grey.push(planeIsGrey(input, ids.length * PLANE));
       ids.push(items[i].id);
     }
   }
-  return { input, ids, errors };
+  return { input, ids, errors, shorter, grey };
 }
