@@ -10,12 +10,18 @@ test("after one visit the app ranks offline, cross-origin isolated, from the ser
 
   // First visit: no ranking; the service worker installs and caches every file of the build.
   await page.goto("/?backend=wasm");
+  // The install caches the small files; the model and WASM follow once the page has been idle a
+  // while (registerServiceWorker in src/worker/client.ts), so the cache is read until they are in.
   const cached = await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready; // active: install (precache) finished
     if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
-    const names = await caches.keys();
-    const keys = (await Promise.all(names.map(async (n) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname)))).flat();
-    return { scope: reg.scope, names, keys };
+    for (let i = 0; ; i++) {
+      const names = await caches.keys();
+      const keys = (await Promise.all(names.map(async (n) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname)))).flat();
+      const large = keys.includes("/models/mobilenetv2-fp32.onnx") && keys.some((k) => k.endsWith(".wasm"));
+      if (large || i >= 120) return { scope: reg.scope, names, keys };
+      await new Promise((r) => setTimeout(r, 500));
+    }
   });
   expect(cached.names).toHaveLength(1);
   expect(cached.keys).toEqual(

@@ -9,9 +9,11 @@
  * - the page and the bundle: network first, cache when offline, so updates land when online.
  * Cached responses keep their headers, COOP/COEP and CSP included: the page stays cross-origin
  * isolated offline (WASM threads).
- * The model and the WASM (most of the bytes) are fetched once on a first visit: the page never
- * downloads them while this install does (registerServiceWorker in src/worker/client.ts orders the
- * two), and the install takes them through the HTTP cache, where a session that started first left them.
+ * The model and the WASM (most of the bytes) cross the network once on a first visit: they are
+ * cached when the page asks ("cache-large"), through the HTTP cache after its proxy session
+ * downloaded them, or from the network on a visit that has not started one
+ * (registerServiceWorker in src/worker/client.ts); and a fetch of them that passes through here
+ * is kept.
  */
 export {};
 
@@ -20,6 +22,8 @@ declare const __VERSION__: string;
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const PRECACHE: string[] = __PRECACHE__;
+/** Most of the bytes: cached at the page's request (registerServiceWorker in src/worker/client.ts). */
+const LARGE = PRECACHE.filter((p) => p.endsWith(".wasm") || p.endsWith(".onnx"));
 const CACHE = `fennec-${__VERSION__}`;
 const scope = new URL(sw.registration.scope);
 const INDEX = new URL("./", scope).href;
@@ -32,15 +36,31 @@ sw.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      // Small files: "no-store", straight from the network, leaving the HTTP cache alone ("reload"
-      // would rewrite HTTP cache entries that the page may be reading at the same moment, and
-      // Chromium then fails that read: ERR_CACHE_WRITE_FAILURE). The model and the WASM: "default",
-      // so that the copy a session that started first downloaded is reused (at most a revalidation);
-      // the page never reads them while this runs.
-      const big = (p: string) => p.endsWith(".wasm") || p.endsWith(".onnx");
-      await cache.addAll(PRECACHE.map((p) => new Request(p === "index.html" ? INDEX : abs(p), { cache: big(p) ? "default" : "no-store" })));
+      // "no-store": straight from the network, leaving the HTTP cache alone. ("reload" would
+      // rewrite HTTP cache entries that the page may be reading at the same moment, and Chromium
+      // then fails that read: ERR_CACHE_WRITE_FAILURE.) The model and the WASM wait for the page's
+      // "cache-large" message.
+      await cache.addAll(PRECACHE.filter((p) => !LARGE.includes(p)).map((p) => new Request(p === "index.html" ? INDEX : abs(p), { cache: "no-store" })));
       await sw.skipWaiting();
     })(),
+  );
+});
+
+sw.addEventListener("message", (event) => {
+  if ((event.data as { type?: string } | null)?.type !== "cache-large") return;
+  const port = event.ports[0];
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      for (const p of LARGE) {
+        if (await cache.match(abs(p), MATCH)) continue;
+        // "default": the copy the page's session just downloaded comes from the HTTP cache.
+        const response = await fetch(abs(p), { cache: "default" });
+        if (response.ok) await cache.put(abs(p), response);
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => port?.postMessage("done")),
   );
 });
 
