@@ -17,7 +17,7 @@ test("a real image folder ranks on WASM, and its share link reopens the same top
   await expect(page.getByTestId("rank-row")).not.toHaveCount(0);
 
   const link = await page.getByTestId("share-link").inputValue();
-  expect(link).toMatch(/#s=1\./);
+  expect(link).toMatch(/#s=2\./);
 
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
