@@ -25,15 +25,22 @@ export function TransferMap({ zoo, models: all, result }: { zoo: Zoo; models: re
     const raw = top.map((m) => projectTo({ mean: plane.mean.map(() => 0), axes: plane.axes }, m.vector.slice(0, k)));
     const mscale = spread / Math.max(...raw.map(([x, y]) => Math.hypot(x, y)), 1e-6);
     const models: Point[] = top.map((m, i) => ({ id: `m:${m.id}`, x: raw[i][0] * mscale, y: raw[i][1] * mscale, kind: "model", title: `#${i + 1} ${m.name}`, label: i < 3 ? `#${i + 1}` : undefined }));
-    return [...tasks, ...models, { id: "new", x: nx, y: ny, label: "your task", kind: "task-new", title: "your task" }];
+    const moved = result.placement.vector.some((v, i) => Math.abs(v - result.placement.priorVector[i]) > 1e-9);
+    const [px, py] = projectTo(plane, result.placement.priorVector.slice(0, k));
+    // The prior is drawn only when the task left it, with an arrow: how far the placement moved it.
+    const prior: Point[] = moved ? [{ id: "prior", x: px, y: py, label: "prior", kind: "task-prior", title: "the task-agnostic prior (where a task with no image information sits)" }] : [];
+    return [...tasks, ...models, ...prior, { id: "new", x: nx, y: ny, label: "your task", kind: "task-new", title: "your task" }];
   }, [zoo, all, result]);
+  const hasPrior = points.some((p) => p.id === "prior");
   return (
     <Scatter
       points={points}
       xLabel="first principal direction"
       yLabel="second principal direction"
       testid="transfer-map"
-      caption={`The ${zoo.name} transfer space: historical tasks (filled: with images), your task, and the directions of the top ${TOP} models (a model scores high on tasks that lie along its direction).`}
+      arrow={hasPrior ? ["prior", "new"] : undefined}
+      tableLabel="Points of the transfer map as a table"
+      caption={`The ${zoo.name} transfer space: historical tasks (filled: with images), your task${hasPrior ? " (the arrow: how the placement moved it from the prior)" : ""}, and the directions of the top ${TOP} models (a model scores high on tasks that lie along its direction).`}
     />
   );
 }
@@ -59,6 +66,8 @@ export function ScoreVsSize({ models: all, result }: { models: readonly ZooModel
       logX
       line={front}
       testid="pareto-plot"
+      xFormat={(x) => `${(x / 1e6).toFixed(1)}M`}
+      tableLabel="Score and size of every model as a table"
       onPick={(id) => setView({ open: id })}
       caption={`Predicted score against size. The line joins the ${front.length} models that no smaller model beats: the best choice for each budget. Click a point for its details.`}
     />
