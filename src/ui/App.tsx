@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState, type MouseEvent } from "react";
 import { rankZoo, withExtraModels } from "../core/ranking.ts";
 import { foldIn, foldInSpace, settingsFor } from "../core/task/observed.ts";
 import { tryFirst } from "../core/task/tryFirst.ts";
@@ -11,6 +11,7 @@ import { DropZone } from "./DropZone.tsx";
 import { Export } from "./Export.tsx";
 import { Messages, SkippedFiles } from "./Messages.tsx";
 import { ScoreVsSize, TransferMap } from "./plots/Plots.tsx";
+import { PlacementExplanation } from "./placement/PlacementExplanation.tsx";
 import { Progress } from "./Progress.tsx";
 import { ShareBar } from "./ShareBar.tsx";
 import type { Row } from "./table/columns.tsx";
@@ -36,9 +37,19 @@ function ZooSwitch() {
   );
 }
 
+/** Scrolls to and focuses the placement panel without touching the address bar's hash, which
+ * holds the share link. */
+function toPlacement(e: MouseEvent) {
+  e.preventDefault();
+  const el = document.getElementById("placement");
+  el?.scrollIntoView({ block: "start" });
+  el?.focus();
+}
+
 function Results() {
   const zoo = useApp((s) => s.zoos[s.zooId]);
   const descriptor = useApp((s) => s.descriptor);
+  const manifest = useApp((s) => s.manifest);
   const source = useApp((s) => s.source);
   const timings = useApp((s) => s.timings);
   const backend = useApp((s) => s.backend);
@@ -64,7 +75,8 @@ function Results() {
   const observedMap = useMemo(() => new Map(observed.map((o) => [o.model, o.value])), [observed]);
   if (descriptor && !zoo) return <p aria-live="polite">Loading the model zoo…</p>;
   if (!zoo || !descriptor || !result || !folded) return null;
-  const near = [...result.placement.weights].sort((a, b) => b.weight - a.weight).slice(0, 3);
+  const near = [...result.placement.weights].sort((a, b) => b.sim - a.sim).slice(0, 3);
+  const explanation = zoo.placement ? result.placement.explanation : null;
   const open = openId ? models.find((m) => m.id === openId) : undefined;
   return (
     <section className="results" aria-label="Ranking">
@@ -72,11 +84,21 @@ function Results() {
         {source === "link" ? "Shared ranking" : "Your task"}: {descriptor.nImages} images
         {descriptor.nClasses ? `, ${descriptor.nClasses} classes` : ", unlabelled"}
         {descriptor.size && descriptor.size > descriptor.nImages ? ` (sampled from ${descriptor.size})` : ""}.{" "}
-        {result.placement.alpha > 0
-          ? `The ranking mixes this zoo's task-agnostic prior (${Math.round((1 - result.placement.alpha) * 100)}%) with the historical tasks your images resemble.`
-          : "The ranking is this zoo's task-agnostic prior: in our leave-one-task-out evaluation the proxy's image similarity did not improve on it, so it is not used."}
+        {explanation ? (
+          <>
+            The ranking is this zoo's placement model: it starts from the task-agnostic prior and moves it by what your images' descriptor says
+            (ImageNet-likeness, resolution, grey share, class separability, class count and size), fitted on the historical tasks that have images
+            {explanation.gate < 0.995 ? "; your task is farther from all of them than they are from each other, so it moves less" : ""}. Placed nearest to{" "}
+            {explanation.neighbours.slice(0, 2).map((n) => n.task).join(" and ")} (<a href="#placement" onClick={toPlacement}>how it was placed</a>).
+          </>
+        ) : result.placement.alpha > 0 ? (
+          `The ranking mixes this zoo's task-agnostic prior (${Math.round((1 - result.placement.alpha) * 100)}%) with the historical tasks your images resemble.`
+        ) : (
+          "The ranking is this zoo's task-agnostic prior: in our leave-one-task-out evaluation the proxy's image similarity did not improve on it, so it is not used."
+        )}
         {result.meta ? ` It is adjusted for your task's size and class count and each model's size, architecture and pre-training (meta-score, ${Math.round(result.meta.weight * 100)}%).` : ""}{" "}
-        Your images look most like: {near.map((w) => `${w.task} (${Math.round(w.weight * 100)}%)`).join(", ") || "no historical task"}.
+        {/* Cosines, not the similarity mixture's weights: at its low temperature those read as 100% / 0% / 0%. */}
+        Your images' proxy embeddings are most similar to: {near.map((w) => `${w.task} (cosine ${w.sim.toFixed(2)})`).join(", ") || "no historical task"}.
         {timings && source === "images" && ` Embedded on ${backend === "webgpu" ? "the GPU" : "the CPU"} in ${formatDuration(timings.embedMs)}; ranked ${formatDuration(timings.dropToTableMs)} after the drop.`}
       </p>
       <div className="actions">
@@ -95,6 +117,7 @@ function Results() {
         {zoo.description} Scores are predicted standardised fine-tuning results (higher is better; 0 is an average model of
         this zoo); the records measure {zoo.metric}.
       </p>
+      <PlacementExplanation zoo={zoo} descriptor={descriptor} manifest={manifest} />
       <div className="plots">
         <TransferMap zoo={zoo} models={models} result={result} />
         <ScoreVsSize models={models} result={result} />
