@@ -40,8 +40,13 @@ test("a real image folder ranks on WASM, and its share link reopens the same top
 
   // The CLI ranks the same folder exactly as the page did.
   const cli = JSON.parse(execFileSync("npx", ["tsx", "cli/rank.ts", MINI, "--zoo", "hub", "--json"], { encoding: "utf8" }));
-  const pageDescriptor = await page.evaluate(() => (globalThis as unknown as { __FENNEC__: { getState(): { descriptor: unknown } } }).__FENNEC__.getState().descriptor);
-  expect(cli.task.sims).toEqual((pageDescriptor as { sims: unknown }).sims);
+  const pageDescriptor = (await page.evaluate(() => (globalThis as unknown as { __FENNEC__: { getState(): { descriptor: unknown } } }).__FENNEC__.getState().descriptor)) as { sims: unknown; domain?: unknown; probe?: unknown };
+  expect(cli.task.sims).toEqual(pageDescriptor.sims);
+  // The placement model reads these too: the page must compute the CLI's numbers, not just close ones.
+  expect(pageDescriptor.domain).toBeDefined();
+  expect(pageDescriptor.domain).toEqual(cli.task.domain);
+  expect(typeof pageDescriptor.probe).toBe("number");
+  expect(pageDescriptor.probe).toEqual(cli.task.probe);
   expect(cli.ranking.slice(0, 10).map((r: { model: string }) => r.model)).toEqual(top);
 });
 
