@@ -17,7 +17,7 @@ function labelBoxes(plot: Locator) {
   );
 }
 
-test("the page explains the placement: neighbours, descriptor values, shift; plots have ticks and no overlapping labels", async ({ page }) => {
+test("the page explains the placement: neighbours, descriptor values, shift; plots have ticks and no overlapping labels", async ({ page, browser }) => {
   await page.goto("/?backend=wasm");
   await chooseFolder(page, MINI);
   const top = await topModels(page, 10);
@@ -84,6 +84,19 @@ test("the page explains the placement: neighbours, descriptor values, shift; plo
     await expect(map.locator(".plot-table tbody tr")).toHaveCount(await map.locator("circle").count());
   }
   expect(top).toHaveLength(10);
+
+  // A share link carries the descriptor's domain statistics and separability: it explains the same placement.
+  const explained = async (p: typeof page) => ({
+    neighbours: await p.getByTestId("placement-neighbour").evaluateAll((els) => els.map((e) => e.textContent)),
+    features: await p.getByTestId("placement-feature").evaluateAll((els) => els.map((e) => e.textContent)),
+  });
+  const here = await explained(page);
+  const ctx = await browser.newContext();
+  const other = await ctx.newPage();
+  await other.goto(await page.getByTestId("share-link").inputValue());
+  await expect(other.getByTestId("placement-neighbour")).toHaveCount(here.neighbours.length);
+  expect(await explained(other)).toEqual(here);
+  await ctx.close();
 
   // Keyboard: the summary's link reaches the panel, and a point of the size plot opens its model.
   await page.getByRole("link", { name: "how it was placed" }).press("Enter");
