@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { transformWithOxc, type ResolvedConfig } from "vite";
+import { HANDOFF_CACHE } from "./src/sw-handoff.ts";
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads (SharedArrayBuffer).
 const isolation = {
@@ -71,7 +72,8 @@ function serviceWorker(): Plugin {
       const js = code
         .replace(/^export\s*\{\s*\};?\s*$/m, "")
         .replaceAll("__PRECACHE__", JSON.stringify(files))
-        .replaceAll("__VERSION__", JSON.stringify(hash.digest("hex").slice(0, 16)));
+        .replaceAll("__VERSION__", JSON.stringify(hash.digest("hex").slice(0, 16)))
+        .replaceAll("__HANDOFF_CACHE__", JSON.stringify(HANDOFF_CACHE));
       this.emitFile({ type: "asset", fileName: "sw.js", source: js });
     },
   };

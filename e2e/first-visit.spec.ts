@@ -9,10 +9,7 @@ import { chooseFolder, FIXTURES, topModels } from "./helpers.ts";
 
 test.use({ serviceWorkers: "allow" });
 
-// Skipped: passed in the working tree but failed in a clean-clone `.ci/run` (the service worker
-// fetched the model and the WASM a second time instead of reading the session's HTTP-cache copy).
-// Issue 10 stays open on this point; the test is the check to re-enable once it is reliable.
-test.skip("first visit: model and WASM are downloaded once, and the session is ready before a folder is chosen", async ({ page, context }) => {
+test("first visit: model and WASM are downloaded once, and the session is ready before a folder is chosen", async ({ page, context }) => {
   const downloads: string[] = [];
   // Every response that came from the network (or the HTTP cache), not from the service worker's
   // cache: the page's, its workers' and the service worker's own fetches.
@@ -27,7 +24,7 @@ test.skip("first visit: model and WASM are downloaded once, and the session is r
   await page.waitForFunction(() => performance.getEntriesByName("fennec:proxy-ready").length > 0, undefined, { timeout: 120_000 });
   await chooseFolder(page, resolve(FIXTURES, "caltech-tiny"));
   expect(new Set(await topModels(page, 10)).size).toBe(10);
-  // The service worker then caches the model and WASM from the session's download.
+  // The service worker then caches the model and WASM from the copies of the session's download.
   const cachedKeys = () =>
     page.evaluate(async () => {
       await navigator.serviceWorker.ready;

@@ -10,15 +10,16 @@
  * Cached responses keep their headers, COOP/COEP and CSP included: the page stays cross-origin
  * isolated offline (WASM threads).
  * The model and the WASM (most of the bytes) cross the network once on a first visit: they are
- * cached when the page asks ("cache-large"), through the HTTP cache after its proxy session
- * downloaded them, or from the network on a visit that has not started one
- * (registerServiceWorker in src/worker/client.ts); and a fetch of them that passes through here
- * is kept.
+ * cached when the page asks ("cache-large"), moved from the hand-off cache where the proxy worker
+ * left its own download (fetchAndKeep in src/worker/embed.worker.ts), or from the network on a
+ * visit that has not started a session (registerServiceWorker in src/worker/client.ts); and a
+ * fetch of them that passes through here is kept.
  */
 export {};
 
 declare const __PRECACHE__: string[];
 declare const __VERSION__: string;
+declare const __HANDOFF_CACHE__: string;
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const PRECACHE: string[] = __PRECACHE__;
@@ -52,12 +53,13 @@ sw.addEventListener("message", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
+      const handoff = await caches.open(__HANDOFF_CACHE__);
       for (const p of LARGE) {
         if (await cache.match(abs(p), MATCH)) continue;
-        // "default": the copy the page's session just downloaded comes from the HTTP cache.
-        const response = await fetch(abs(p), { cache: "default" });
+        const response = (await handoff.match(abs(p), { ignoreVary: true })) ?? (await fetch(abs(p)));
         if (response.ok) await cache.put(abs(p), response);
       }
+      await caches.delete(__HANDOFF_CACHE__);
     })()
       .catch(() => undefined)
       .finally(() => port?.postMessage("done")),

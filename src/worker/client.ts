@@ -68,10 +68,11 @@ export function warmProxy(choice: BackendChoice): void {
 /**
  * Registers the service worker (src/sw.ts) so that the model and the WASM cross the network once
  * on a first visit. Its install caches the small files only; the two large ones are added at
- * the page's request ("cache-large"): after the proxy session is ready, from the HTTP cache the
- * session's own download filled; or, on a visit with no sign of a folder, once the page has been
- * idle for a while, from the network. A session wanted while that download runs waits for it and
- * then reads both through the service worker. The page never downloads them side by side with it.
+ * the page's request ("cache-large"): after the proxy session is ready, from the copies the proxy
+ * worker left of its own download (embed.worker.ts); or, on a visit with no sign of a folder, once
+ * the page has been idle for a while, from the network. A session wanted while that download runs
+ * waits for it and then reads both through the service worker. The page never downloads them side
+ * by side with it.
  */
 export function registerServiceWorker(url: string): void {
   void (async () => {

@@ -11,6 +11,10 @@ import { decodeImage } from "./decode.ts";
 import { softmaxStats, type ImageStats } from "../core/task/imageStats.ts";
 import { classSeparability } from "../core/task/separability.ts";
 import { PLANE } from "./prepare.ts";
+import { HANDOFF_CACHE } from "../sw-handoff.ts";
+// The same file Vite emits for onnxruntime's own `new URL(…, import.meta.url)`: fetched here, its
+// bytes given to onnxruntime (env.wasm.wasmBinary), so the one download can also be kept offline.
+import wasmUrl from "onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url";
 
 export type { EmbedItem } from "./prepare.ts";
 
@@ -21,6 +25,31 @@ export type EmbedOutcome = { id: number; embedding: Float32Array; stats: ImageSt
 
 let session: ort.InferenceSession | null = null;
 let backend: Backend = "wasm";
+
+/** Hand-off copies still being written; init() waits for them, so that when the page asks the
+ * service worker to cache the large files (after the session is ready) they are there. */
+const keeping: Promise<unknown>[] = [];
+
+/**
+ * Downloads a file the session needs and leaves a copy in the hand-off cache, which the service
+ * worker moves into its own offline cache when the page asks (src/sw.ts): one download serves the
+ * session and offline use, whatever the HTTP cache keeps. Without Cache Storage (or on a full
+ * disk) the session goes on; offline use then downloads the file again.
+ */
+async function fetchAndKeep(url: string): Promise<ArrayBuffer> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${new URL(url).pathname}: the server answered ${response.status} ${response.statusText}`.trim());
+  if (typeof caches !== "undefined") {
+    const copy = response.clone();
+    keeping.push(
+      caches
+        .open(HANDOFF_CACHE)
+        .then((c) => c.put(url, copy))
+        .catch(() => undefined),
+    );
+  }
+  return response.arrayBuffer();
+}
 
 async function hasWebGpu(): Promise<boolean> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -38,7 +67,9 @@ const api = {
     const threads = self.crossOriginIsolated ? Math.max(1, Math.min(opts.threads ?? navigator.hardwareConcurrency ?? 1, 4)) : 1;
     ort.env.wasm.numThreads = threads;
     backend = opts.backend === "auto" ? ((await hasWebGpu()) ? "webgpu" : "wasm") : opts.backend;
-    const bytes = new Uint8Array(await (await fetch(opts.modelUrl)).arrayBuffer());
+    const [model, wasm] = await Promise.all([fetchAndKeep(opts.modelUrl), ort.env.wasm.wasmBinary ? null : fetchAndKeep(new URL(wasmUrl, self.location.href).href)]);
+    if (wasm) ort.env.wasm.wasmBinary = wasm;
+    const bytes = new Uint8Array(model);
     try {
       session = await ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: "all" });
     } catch (e) {
@@ -52,6 +83,7 @@ const api = {
     const zeros = new ort.Tensor("float32", new Float32Array(warm * PLANE), [warm, 3, PROXY_INPUT, PROXY_INPUT]);
     (await session.run({ input: zeros }, ["embedding"])).embedding.dispose();
     zeros.dispose();
+    await Promise.all(keeping.splice(0));
     return { backend, threads };
   },
 
