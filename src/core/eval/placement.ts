@@ -71,24 +71,29 @@ function truthOf(zoo: Zoo, task: string): Map<string, number> {
 
 const wtau = (ranking: readonly RankedModel[], truth: ReadonlyMap<string, number>) => scoreRanking(ranking, truth).weightedTau;
 
-/** Mean inner leave-one-task-out gain of a setting over the prior, inside one fold. */
-export function innerGain(fold: PlacementFold, settings: PlacementSettings | null): number {
-  const tasks = trainingTasks(fold.built, fold.inputs);
+/** Weighted τ of the prior on each inner task of a fold: the baseline every candidate's inner
+ * gain is measured against, computed once per fold. */
+function priorInnerTaus(fold: PlacementFold): Map<string, number> {
   const prior = zooWithPlacement(fold.built, fold.inputs, null);
+  return new Map(trainingTasks(fold.built, fold.inputs).map((t) => [t.task, wtau(rankZoo(prior, descriptorOf(t.input)).ranking, truthOf(fold.built, t.task))]));
+}
+
+/** Mean inner leave-one-task-out gain of a setting over the prior, inside one fold. */
+export function innerGain(fold: PlacementFold, settings: PlacementSettings | null, priorTaus = priorInnerTaus(fold)): number {
+  const tasks = trainingTasks(fold.built, fold.inputs);
   let gain = 0;
   for (const t of tasks) {
-    const desc = descriptorOf(t.input);
-    const truth = truthOf(fold.built, t.task);
     const zoo = zooWithPlacement(fold.built, fold.inputs, settings, t.task);
-    gain += (wtau(rankZoo(zoo, desc).ranking, truth) - wtau(rankZoo(prior, desc).ranking, truth)) / tasks.length;
+    gain += (wtau(rankZoo(zoo, descriptorOf(t.input)).ranking, truthOf(fold.built, t.task)) - priorTaus.get(t.task)!) / tasks.length;
   }
   return gain;
 }
 
 export function selectPlacement(fold: PlacementFold, candidates: readonly PlacementSettings[] = PLACEMENT_CANDIDATES): { settings: PlacementSettings | null; gain: number } {
+  const priorTaus = priorInnerTaus(fold);
   let best: { settings: PlacementSettings | null; gain: number } = { settings: null, gain: 0 };
   for (const c of candidates) {
-    const g = innerGain(fold, c);
+    const g = innerGain(fold, c, priorTaus);
     if (g > best.gain + 1e-9) best = { settings: c, gain: g };
   }
   return best;
