@@ -71,11 +71,15 @@ async function decodeNative(file: Blob): Promise<RgbaImage> {
   }
 }
 
-/** A JPEG above the limit: ImageDecoder's desired size makes libjpeg decode at 1/2, 1/4 or 1/8
- * scale (a 12000×12000 photo decodes to 1500×1500, 9 MB, instead of 576 MB), then it is drawn
- * (EXIF orientation applied) at PREDECODE_SHORTER on the shorter side, as sharp does in the CLI. */
+/** A JPEG above the limit: ImageDecoder's desired size makes libjpeg decode at an M/8 scale (a
+ * 12000×12000 photo decodes to 1500×1500, 9 MB, instead of 576 MB), then it is drawn (EXIF
+ * orientation applied) at PREDECODE_SHORTER on the shorter side, as sharp does in the CLI. */
 async function decodeJpegShrunk(file: Blob, info: ImageInfo): Promise<RgbaImage> {
-  const [desiredWidth, desiredHeight] = resizedSize(info.width, info.height, 2 * PREDECODE_SHORTER);
+  // Chromium picks the largest M/8 scale that fits the desired size, and before version ~156 it
+  // fails ("Failed to decode frame") when even 1/8 does not fit; so never ask below 1/8 (of the
+  // longer side, whichever way EXIF turns the image).
+  const eighth = Math.ceil(Math.max(info.width, info.height) / 8);
+  const [desiredWidth, desiredHeight] = resizedSize(info.width, info.height, 2 * PREDECODE_SHORTER).map((d) => Math.max(d, eighth));
   const decoder = new ImageDecoder({ data: file.stream(), type: "image/jpeg", desiredWidth, desiredHeight });
   try {
     const { image } = await decoder.decode();
