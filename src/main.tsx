@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./ui/App.tsx";
 import { registerServiceWorker } from "./worker/client.ts";
+import { useApp } from "./store/appStore.ts";
 import "./ui/app.css";
 
 createRoot(document.getElementById("root")!).render(
@@ -15,5 +16,5 @@ createRoot(document.getElementById("root")!).render(
 // Registered once the page has loaded, so that its precaching does not compete with the page's own;
 // registerServiceWorker orders it with the proxy session's downloads (model and WASM once).
 if (import.meta.env.PROD && "serviceWorker" in navigator) {
-  addEventListener("load", () => registerServiceWorker(`${import.meta.env.BASE_URL}sw.js`), { once: true });
+  addEventListener("load", () => registerServiceWorker(`${import.meta.env.BASE_URL}sw.js`, () => useApp.getState().backendChoice), { once: true });
 }

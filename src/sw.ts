@@ -11,7 +11,7 @@
  * isolated offline (WASM threads).
  * The model and the WASM (most of the bytes) cross the network once on a first visit: they are
  * cached when the page asks ("cache-large"), moved from the hand-off cache where the proxy worker
- * left its own download (fetchAndKeep in src/worker/embed.worker.ts), or from the network on a
+ * left its own download (fetchBytes in src/worker/embed.worker.ts), or from the network on a
  * visit that has not started a session (registerServiceWorker in src/worker/client.ts); and a
  * fetch of them that passes through here is kept.
  */
@@ -23,7 +23,8 @@ declare const __HANDOFF_CACHE__: string;
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const PRECACHE: string[] = __PRECACHE__;
-/** Most of the bytes: cached at the page's request (registerServiceWorker in src/worker/client.ts). */
+/** Most of the bytes (the model and onnxruntime's two WASM builds): cached at the page's request,
+ * only those its backend uses (registerServiceWorker in src/worker/client.ts). */
 const LARGE = PRECACHE.filter((p) => p.endsWith(".wasm") || p.endsWith(".onnx"));
 const CACHE = `fennec-${__VERSION__}`;
 const scope = new URL(sw.registration.scope);
@@ -48,16 +49,20 @@ sw.addEventListener("install", (event) => {
 });
 
 sw.addEventListener("message", (event) => {
-  if ((event.data as { type?: string } | null)?.type !== "cache-large") return;
+  const data = event.data as { type?: string; urls?: unknown } | null;
+  if (data?.type !== "cache-large") return;
   const port = event.ports[0];
+  // The files the page names (the model and its backend's WASM build), if they are this build's.
+  const large = LARGE.map(abs);
+  const wanted = Array.isArray(data.urls) ? large.filter((u) => (data.urls as unknown[]).includes(u)) : large;
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
       const handoff = await caches.open(__HANDOFF_CACHE__);
-      for (const p of LARGE) {
-        if (await cache.match(abs(p), MATCH)) continue;
-        const response = (await handoff.match(abs(p), { ignoreVary: true })) ?? (await fetch(abs(p)));
-        if (response.ok) await cache.put(abs(p), response);
+      for (const url of wanted) {
+        if (await cache.match(url, MATCH)) continue;
+        const response = (await handoff.match(url, { ignoreVary: true })) ?? (await fetch(url));
+        if (response.ok) await cache.put(url, response);
       }
       await caches.delete(__HANDOFF_CACHE__);
     })()

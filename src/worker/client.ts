@@ -1,8 +1,10 @@
 import * as Comlink from "comlink";
 import { WASM_BATCH, WEBGPU_BATCH } from "./batch.ts";
-import type { Backend, BackendChoice, EmbedOutcome, EmbedWorkerApi } from "./embed.worker.ts";
+import type { Backend, BackendChoice, EmbedOutcome, EmbedWorkerApi, SessionStartSteps } from "./embed.worker.ts";
 import type { EmbedItem, PreparedBatch } from "./prepare.ts";
 import type { PrepareWorkerApi } from "./prepare.worker.ts";
+import { HANDOFF_CACHE } from "../sw-handoff.ts";
+import { MODEL_PATH, resolveBackend, runtimeFilesFor } from "./runtimeFiles.ts";
 
 export interface EmbedProgress {
   done: number;
@@ -20,10 +22,18 @@ export const PROXY_READY_MARK = "fennec:proxy-ready";
 
 let worker: Worker | null = null;
 let remote: Comlink.Remote<EmbedWorkerApi> | null = null;
-let ready: Promise<{ backend: Backend; threads: number; api: Comlink.Remote<EmbedWorkerApi> }> | null = null;
+type ProxyReady = { backend: Backend; threads: number; files: string[]; steps: SessionStartSteps; api: Comlink.Remote<EmbedWorkerApi> };
+let ready: Promise<ProxyReady> | null = null;
 let readyFor: BackendChoice | null = null;
 /** Settles when the service worker's download of the model and WASM (cacheLarge) is over. */
 let serviceWorkerSettled: Promise<void> | null = null;
+
+/** Whether the proxy worker should leave copies of its downloads for the service worker: only
+ * where one is built (production) and not yet in control. A controlled page's worker fetches
+ * through the service worker, which keeps what it fetches (or serves it from its cache). */
+function firstVisitWithServiceWorker(): boolean {
+  return import.meta.env.PROD && "serviceWorker" in navigator && !navigator.serviceWorker.controller;
+}
 
 /** The app's base URL (Vite's BASE_URL), resolved against the page, for model and WASM files. */
 export function appUrl(path: string): string {
@@ -32,7 +42,7 @@ export function appUrl(path: string): string {
 
 /** One worker for the page's lifetime; a new backend choice makes a fresh session. `ready`
  * resolves with the session and the worker's remote. */
-function proxyWorker(choice: BackendChoice): Promise<{ backend: Backend; threads: number; api: Comlink.Remote<EmbedWorkerApi> }> {
+function proxyWorker(choice: BackendChoice): Promise<ProxyReady> {
   if (!ready || readyFor !== choice) {
     readyFor = choice;
     // While the service worker downloads the model and WASM (cacheLarge), wait: the worker is then
@@ -44,10 +54,11 @@ function proxyWorker(choice: BackendChoice): Promise<{ backend: Backend; threads
         remote = Comlink.wrap<EmbedWorkerApi>(worker);
       }
       const api = remote!;
-      return api.init({ modelUrl: appUrl("models/mobilenetv2-fp32.onnx"), backend: choice }).then((r) => ({ ...r, api }));
+      return api.init({ modelUrl: appUrl(MODEL_PATH), backend: choice, keep: firstVisitWithServiceWorker() }).then((r) => ({ ...r, api }));
     });
+    const requested = performance.now();
     ready.then(
-      () => performance.mark(PROXY_READY_MARK),
+      ({ steps }) => performance.mark(PROXY_READY_MARK, { detail: { requestedMs: requested, ...steps } }),
       () => (ready = null),
     );
   }
@@ -67,42 +78,48 @@ export function warmProxy(choice: BackendChoice): void {
 
 /**
  * Registers the service worker (src/sw.ts) so that the model and the WASM cross the network once
- * on a first visit. Its install caches the small files only; the two large ones are added at
- * the page's request ("cache-large"): after the proxy session is ready, from the copies the proxy
- * worker left of its own download (embed.worker.ts); or, on a visit with no sign of a folder, once
- * the page has been idle for a while, from the network. A session wanted while that download runs
- * waits for it and then reads both through the service worker. The page never downloads them side
- * by side with it.
+ * on a first visit. Its install caches the small files only; the large ones (the model and the
+ * WASM build of the backend in use, runtimeFiles.ts) are added at the page's request
+ * ("cache-large"): after the proxy session is ready, from the copies the proxy worker left of its
+ * own download (embed.worker.ts); or, on a visit with no sign of a folder, once the page has been
+ * idle for a while, from the network, for the backend `backendChoice()` resolves to. A session
+ * wanted while that download runs waits for it and then reads the files through the service
+ * worker. The page never downloads them side by side with it.
  */
-export function registerServiceWorker(url: string): void {
+export function registerServiceWorker(url: string, backendChoice: () => BackendChoice): void {
+  const filesOfChoice = async () => runtimeFilesFor(await resolveBackend(backendChoice()), appUrl(""));
+  const filesOfSession = (r: Promise<ProxyReady>) => r.then((s) => s.files, filesOfChoice);
   void (async () => {
     await navigator.serviceWorker.register(url);
     const reg = await navigator.serviceWorker.ready; // active (never, where workers are blocked)
     if (ready) {
-      await ready.catch(() => undefined);
-      void cacheLarge(reg);
+      void cacheLarge(reg, await filesOfSession(ready));
     } else {
       setTimeout(() => {
-        if (!ready) serviceWorkerSettled = cacheLarge(reg);
-        else void ready.then(() => cacheLarge(reg), () => undefined);
+        if (!ready) serviceWorkerSettled = filesOfChoice().then((files) => cacheLarge(reg, files));
+        else void filesOfSession(ready).then((files) => cacheLarge(reg, files));
       }, IDLE_BEFORE_CACHING_MS);
     }
-  })().catch((e: unknown) => console.warn("offline use is unavailable:", e));
+  })().catch((e: unknown) => {
+    console.warn("offline use is unavailable:", e);
+    // No service worker will move the proxy worker's hand-off copies: free the disk they hold.
+    if (typeof caches !== "undefined") void caches.delete(HANDOFF_CACHE).catch(() => undefined);
+  });
 }
 
 /** How long a visit with no sign of a folder waits before the service worker downloads the model
  * and the WASM for offline use. */
 const IDLE_BEFORE_CACHING_MS = 10_000;
 
-/** Asks the active service worker to cache the model and the WASM; settles when it has (bounded,
+/** Asks the active service worker to cache `urls` (large files); settles when it has (bounded,
  * so a stalled download never holds a session start for long). */
-function cacheLarge(reg: ServiceWorkerRegistration): Promise<void> {
+function cacheLarge(reg: ServiceWorkerRegistration, urls: string[]): Promise<void> {
   const sw = reg.active;
   if (!sw) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => resolve();
-    sw.postMessage({ type: "cache-large" }, [channel.port2]);
+    sw.postMessage({ type: "cache-large", urls }, [channel.port2]);
     setTimeout(resolve, 120_000);
   });
 }

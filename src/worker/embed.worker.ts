@@ -4,7 +4,7 @@
  * one infers. Exposed with Comlink; the page calls init() once, then infer() per prepared batch.
  */
 import * as Comlink from "comlink";
-import * as ort from "onnxruntime-web";
+import type * as Ort from "onnxruntime-web";
 import { PROXY_INPUT, preprocessInto } from "../core/preprocess.ts";
 import { WASM_BATCH } from "./batch.ts";
 import { decodeImage } from "./decode.ts";
@@ -12,9 +12,15 @@ import { softmaxStats, type ImageStats } from "../core/task/imageStats.ts";
 import { classSeparability } from "../core/task/separability.ts";
 import { PLANE } from "./prepare.ts";
 import { HANDOFF_CACHE } from "../sw-handoff.ts";
-// The same file Vite emits for onnxruntime's own `new URL(…, import.meta.url)`: fetched here, its
-// bytes given to onnxruntime (env.wasm.wasmBinary), so the one download can also be kept offline.
-import wasmUrl from "onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url";
+import { buildFor, resolveBackend, wasmUrlFor, type RuntimeBuild } from "./runtimeFiles.ts";
+
+type OrtModule = typeof Ort;
+/** Each build is its own module (own env, Tensor class and WebAssembly instance), loaded on first
+ * use: a WASM-only visit never downloads the WebGPU build. */
+const builds: Record<RuntimeBuild, () => Promise<OrtModule>> = {
+  plain: () => import("onnxruntime-web/wasm"),
+  jsep: () => import("onnxruntime-web"),
+};
 
 export type { EmbedItem } from "./prepare.ts";
 
@@ -23,23 +29,34 @@ export type BackendChoice = Backend | "auto";
 
 export type EmbedOutcome = { id: number; embedding: Float32Array; stats: ImageStats } | { id: number; error: string };
 
-let session: ort.InferenceSession | null = null;
+let ort: OrtModule | null = null;
+const wasmDownloads: Partial<Record<RuntimeBuild, Promise<ArrayBuffer>>> = {};
+let session: Ort.InferenceSession | null = null;
 let backend: Backend = "wasm";
 
 /** Hand-off copies still being written; init() waits for them, so that when the page asks the
  * service worker to cache the large files (after the session is ready) they are there. */
 const keeping: Promise<unknown>[] = [];
 
+/** What the session start spent, step by step (ms). */
+export interface SessionStartSteps {
+  downloadMs: number;
+  sessionMs: number;
+  warmUpMs: number;
+  /** waiting, after the warm-up, for the hand-off copies to be written */
+  keepMs: number;
+}
+
 /**
- * Downloads a file the session needs and leaves a copy in the hand-off cache, which the service
- * worker moves into its own offline cache when the page asks (src/sw.ts): one download serves the
- * session and offline use, whatever the HTTP cache keeps. Without Cache Storage (or on a full
- * disk) the session goes on; offline use then downloads the file again.
+ * Downloads a file the session needs; with `keep`, leaves a copy in the hand-off cache, which the
+ * service worker moves into its own offline cache when the page asks (src/sw.ts): one download
+ * serves the session and offline use, whatever the HTTP cache keeps. Without Cache Storage (or on
+ * a full disk) the session goes on; offline use then downloads the file again.
  */
-async function fetchAndKeep(url: string): Promise<ArrayBuffer> {
+async function fetchBytes(url: string, keep: boolean): Promise<ArrayBuffer> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${new URL(url).pathname}: the server answered ${response.status} ${response.statusText}`.trim());
-  if (typeof caches !== "undefined") {
+  if (keep && typeof caches !== "undefined") {
     const copy = response.clone();
     keeping.push(
       caches
@@ -51,25 +68,33 @@ async function fetchAndKeep(url: string): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-async function hasWebGpu(): Promise<boolean> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return false;
-  try {
-    return (await gpu.requestAdapter()) !== null;
-  } catch {
-    return false;
-  }
-}
 
 const api = {
-  async init(opts: { modelUrl: string; backend: BackendChoice; threads?: number }): Promise<{ backend: Backend; threads: number }> {
-    ort.env.logLevel = "error";
-    const threads = self.crossOriginIsolated ? Math.max(1, Math.min(opts.threads ?? navigator.hardwareConcurrency ?? 1, 4)) : 1;
-    ort.env.wasm.numThreads = threads;
-    backend = opts.backend === "auto" ? ((await hasWebGpu()) ? "webgpu" : "wasm") : opts.backend;
-    const [model, wasm] = await Promise.all([fetchAndKeep(opts.modelUrl), ort.env.wasm.wasmBinary ? null : fetchAndKeep(new URL(wasmUrl, self.location.href).href)]);
-    if (wasm) ort.env.wasm.wasmBinary = wasm;
+  /** `keep`: leave copies of the downloads for the service worker (a first visit where one is
+   * about to take over; see fetchBytes). Returns, beside the backend, how long each step of the
+   * session start took (the bench's cold-start breakdown). */
+  async init(opts: { modelUrl: string; backend: BackendChoice; threads?: number; keep?: boolean }): Promise<{ backend: Backend; threads: number; files: string[]; steps: SessionStartSteps }> {
+    const t0 = performance.now();
+    backend = await resolveBackend(opts.backend);
+    const build = buildFor(backend);
+    const keep = opts.keep === true;
+    const wasmUrl = wasmUrlFor(build);
+    // The model, the build's JS and its WebAssembly download side by side; a build's WebAssembly
+    // once per worker (its module keeps the instance).
+    const wasmBytes = (wasmDownloads[build] ??= fetchBytes(wasmUrl, keep));
+    wasmBytes.catch(() => delete wasmDownloads[build]); // a failed download is tried again next time
+    const [model, mod, wasm] = await Promise.all([fetchBytes(opts.modelUrl, keep), builds[build](), wasmBytes]);
+    await session?.release();
+    session = null;
+    ort = mod;
+    if (!ort.env.wasm.wasmBinary) {
+      ort.env.logLevel = "error";
+      ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(opts.threads ?? navigator.hardwareConcurrency ?? 1, 4)) : 1;
+      ort.env.wasm.wasmBinary = wasm;
+    }
+    const threads = ort.env.wasm.numThreads ?? 1;
     const bytes = new Uint8Array(model);
+    const t1 = performance.now();
     try {
       session = await ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: "all" });
     } catch (e) {
@@ -77,20 +102,23 @@ const api = {
       backend = "wasm"; // an adapter that fails at session creation: fall back rather than stop
       session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
     }
+    const t2 = performance.now();
     // One throw-away batch allocates the run's buffers (about 0.9 s on the first real batch
     // otherwise). WebGPU warms with a single image: its first run compiles shaders either way.
     const warm = backend === "wasm" ? WASM_BATCH : 1;
     const zeros = new ort.Tensor("float32", new Float32Array(warm * PLANE), [warm, 3, PROXY_INPUT, PROXY_INPUT]);
     (await session.run({ input: zeros }, ["embedding"])).embedding.dispose();
     zeros.dispose();
+    const t3 = performance.now();
     await Promise.all(keeping.splice(0));
-    return { backend, threads };
+    const t4 = performance.now();
+    return { backend, threads, files: [opts.modelUrl, wasmUrl], steps: { downloadMs: t1 - t0, sessionMs: t2 - t1, warmUpMs: t3 - t2, keepMs: t4 - t3 } };
   },
 
   /** Embeds `count` preprocessed images (`input`, transferred in); the embeddings come back as
    * one transferred buffer, `count` × dim floats. */
   async infer(input: Float32Array, count: number): Promise<{ embeddings: Float32Array; dim: number; soft: { top1: number; entropy: number }[] }> {
-    if (!session) throw new Error("infer() before init()");
+    if (!session || !ort) throw new Error("infer() before init()");
     const tensor = new ort.Tensor("float32", input.subarray(0, count * PLANE), [count, 3, PROXY_INPUT, PROXY_INPUT]);
     try {
       const out = await session.run({ input: tensor }, ["embedding", "logits"]);

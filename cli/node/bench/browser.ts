@@ -75,6 +75,9 @@ export interface AppRun {
   cpuS: number;
   /** with `intent`: navigation start → the proxy session ready (the app's performance mark) */
   coldStartMs: number;
+  /** with `intent`: where the cold start went: navigation → the pointer's intent (page load), then
+   * the proxy worker's own steps (embed.worker.ts init) */
+  coldStartSteps: ColdStartSteps | null;
   /** resident memory of the renderer processes (page, worker, WebAssembly) before the pick, and
    * its peak growth until the table */
   rssBaselineMb: number;
@@ -86,6 +89,14 @@ export interface AppRun {
   workers: { url: string; crossOriginIsolated?: boolean; hardwareConcurrency?: number }[];
   pthreadWorkers: number;
   errors: string[];
+}
+
+export interface ColdStartSteps {
+  toIntentMs: number;
+  downloadMs: number;
+  sessionMs: number;
+  warmUpMs: number;
+  keepMs: number;
 }
 
 async function waitPhase(page: Page, phases: string[], timeoutMs: number): Promise<void> {
@@ -177,10 +188,19 @@ export async function runApp(
     // that intent), then the folder is chosen; the bench picks once the session is ready, which
     // stands for a person's few seconds in the folder dialog.
     let coldStartMs = NaN;
+    let coldStartSteps: ColdStartSteps | null = null;
     if (opts.intent) {
       await page.getByTestId("dropzone").hover();
       await page.waitForFunction(() => performance.getEntriesByName("fennec:proxy-ready").length > 0, undefined, { timeout: 120_000, polling: 20 });
-      coldStartMs = await page.evaluate(() => performance.getEntriesByName("fennec:proxy-ready")[0].startTime);
+      const mark = await page.evaluate(() => {
+        const m = performance.getEntriesByName("fennec:proxy-ready")[0] as PerformanceMark;
+        return { at: m.startTime, detail: m.detail as { requestedMs: number; downloadMs: number; sessionMs: number; warmUpMs: number; keepMs: number } | null };
+      });
+      coldStartMs = mark.at;
+      if (mark.detail) {
+        const { requestedMs, ...steps } = mark.detail;
+        coldStartSteps = { toIntentMs: requestedMs, ...steps };
+      }
     }
 
     // Renderer RSS on every run (a /proc scan, ~2 ms of this process's time every 250 ms); the
@@ -276,6 +296,7 @@ export async function runApp(
       initMs: (s.timings?.embedMs ?? NaN) - embedLoopMs,
       cpuS,
       coldStartMs,
+      coldStartSteps,
       rssBaselineMb: rssBase,
       rssGrowthMb: rssPeak - rssBase,
       listingMs: (s.probe.phases.find((p) => p.phase === "embedding")?.at ?? NaN) - s.probe.tChange,

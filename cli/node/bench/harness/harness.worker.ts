@@ -3,7 +3,8 @@
  * (same onnxruntime-web import, thread count rule and session options), and three measurements:
  * init, bare inference on ready-made tensors, and the app's decode → preprocess → inference split.
  */
-import * as ort from "onnxruntime-web";
+// The app's WASM path runs on this build (src/worker/runtimeFiles.ts).
+import * as ort from "onnxruntime-web/wasm";
 import { PROXY_INPUT, preprocessInto } from "../../../../src/core/preprocess.ts";
 import { decodeImage } from "../../../../src/worker/decode.ts";
 
