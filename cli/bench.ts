@@ -249,6 +249,10 @@ try {
     log(`  bare ${r1((bare.bare?.totalMs ?? NaN) / 1000)} s${bare.pipeline ? `; split ${r1(bare.pipeline.totalMs / 1000)} s` : ""}`);
   }
 
+  // ---- the WebGPU build on WASM, right after the last bare run on the app's plain build --------
+  log(`harness: bare inference on ${bareRuns[bareRuns.length - 1].bare?.images ?? 0} tensors on onnxruntime-web's JSEP build (WebGPU's), for comparison`);
+  const jsep = await runHarness(browser, harness.url, sample.dir, { count: bareRuns[bareRuns.length - 1].bare?.images ?? 0, batch: APP_BATCH_WASM, split: 0, build: "jsep" });
+
   // ---- scoring: rankZoo with the descriptor of the sample as Node embedded it -----------------
   const used = plan.sample.map((s, i) => ({ label: s.label, e: embeddings[i] })).filter((x) => x.e !== null);
   const desc = describeTask(
@@ -383,6 +387,16 @@ try {
     change_to_rows_ms_500: r1(coldest.changeToRowsMs),
     session_start_ms_500: r1(coldest.initMs),
     cold_start_ms: r1(coldStart),
+    // onnxruntime-web's two WebAssembly builds in the harness, back to back: the plain one the app
+    // runs WASM on, and the JSEP one WebGPU needs (session start includes loading the WASM).
+    wasm_builds: Object.fromEntries(
+      (
+        [
+          ["plain", bareRuns[bareRuns.length - 1]],
+          ["jsep", jsep],
+        ] as const
+      ).map(([name, h]) => [name, { session_ms: r1(h.sessionMs), bare_ms_per_image: h.bare ? r2(h.bare.totalMs / h.bare.images) : null }]),
+    ),
     cold_start_runs_ms: appRuns.map((r) => r1(r.coldStartMs)),
     // Of the run with the quickest cold start: page load up to the pointer's intent, then the
     // proxy worker's steps (download, session creation, warm-up batch, hand-off copies).
@@ -482,6 +496,7 @@ function printTable(r: Result): void {
     overhead_ratio_cpu: number;
     cold_start_ms: number;
     cold_start_steps_ms?: Record<string, number> | null;
+    wasm_builds?: Record<"plain" | "jsep", { session_ms: number; bare_ms_per_image: number | null }>;
     load_slowdown: number | null;
     page_pipeline_ms_per_image: Record<string, number | null> | null;
     score_all_ms: number;
@@ -511,6 +526,15 @@ function printTable(r: Result): void {
     ],
     ["load_slowdown (drop → table, 2 busy processes ÷ none)", `${x.load_slowdown ?? "n/a"}`, mark("load_slowdown")],
     ["overhead_ratio in CPU seconds (load-robust check)", `${x.overhead_ratio_cpu}`, ""],
+    ...(x.wasm_builds
+      ? ([
+          [
+            "WASM build: plain (app) / JSEP (WebGPU's)",
+            `session ${(x.wasm_builds.plain.session_ms / 1000).toFixed(2)} / ${(x.wasm_builds.jsep.session_ms / 1000).toFixed(2)} s, inference ${x.wasm_builds.plain.bare_ms_per_image} / ${x.wasm_builds.jsep.bare_ms_per_image} ms per image`,
+            "",
+          ],
+        ] as [string, string, string][])
+      : []),
     ...(x.page_pipeline_ms_per_image
       ? ([["page ms per image: decode / preprocess / inference", `${x.page_pipeline_ms_per_image.decode} / ${x.page_pipeline_ms_per_image.preprocess} / ${x.page_pipeline_ms_per_image.inference}`, ""]] as [string, string, string][])
       : []),

@@ -331,13 +331,13 @@ export async function runHarness(
   browser: Browser,
   url: string,
   folder: string,
-  opts: { count: number; batch: number; split: number },
+  opts: { count: number; batch: number; split: number; build?: "plain" | "jsep" },
 ): Promise<HarnessRun> {
   const context = await browser.newContext({ serviceWorkers: SERVICE_WORKERS });
   const page = await context.newPage();
   watch(page, "harness");
   try {
-    await page.goto(`${url}/index.html`);
+    await page.goto(`${url}/index.html${opts.build === "jsep" ? "?build=jsep" : ""}`);
     await page.waitForFunction(() => "__HARNESS__" in globalThis);
     type H = {
       init(u: string): Promise<{ crossOriginIsolated: boolean; threads: number; fetchMs: number; sessionMs: number }>;

@@ -38,7 +38,7 @@ function sampledFiles(): File[] {
 }
 
 (globalThis as { __HARNESS__?: unknown }).__HARNESS__ = {
-  init: (modelUrl: string) => call({ type: "init", modelUrl }),
+  init: (modelUrl: string) => call({ type: "init", modelUrl, build: new URLSearchParams(location.search).get("build") === "jsep" ? "jsep" : "plain" }),
   bare: (count: number, batch: number) => call({ type: "bare", count, batch }),
   pipeline: (batch: number, limit: number) => call({ type: "pipeline", files: sampledFiles().slice(0, limit), batch }),
   selected: () => sampledFiles().length,

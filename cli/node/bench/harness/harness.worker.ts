@@ -1,17 +1,16 @@
 /**
  * Bench harness worker: the proxy session created exactly as src/worker/embed.worker.ts creates it
- * (same onnxruntime-web import, thread count rule and session options), and three measurements:
+ * (same onnxruntime-web build, thread count rule and session options), and three measurements:
  * init, bare inference on ready-made tensors, and the app's decode → preprocess → inference split.
  */
-// The app's WASM path runs on this build (src/worker/runtimeFiles.ts).
-import * as ort from "onnxruntime-web/wasm";
+import type * as Ort from "onnxruntime-web";
 import { PROXY_INPUT, preprocessInto } from "../../../../src/core/preprocess.ts";
 import { decodeImage } from "../../../../src/worker/decode.ts";
 
 const PLANE = 3 * PROXY_INPUT * PROXY_INPUT;
 
 export type HarnessRequest =
-  | { type: "init"; modelUrl: string }
+  | { type: "init"; modelUrl: string; build: "plain" | "jsep" }
   | { type: "bare"; count: number; batch: number }
   | { type: "pipeline"; files: File[]; batch: number };
 
@@ -38,7 +37,8 @@ export interface PipelineReply {
 }
 export type HarnessReply = InitReply | BareReply | PipelineReply;
 
-let session: ort.InferenceSession | null = null;
+let ort: typeof Ort;
+let session: Ort.InferenceSession | null = null;
 
 /** Deterministic values in about [-2, 2], the range of ImageNet-normalised pixels. */
 function fill(buf: Float32Array, seed: number): void {
@@ -59,6 +59,9 @@ async function run(input: Float32Array, n: number): Promise<void> {
 
 async function handle(req: HarnessRequest): Promise<HarnessReply> {
   if (req.type === "init") {
+    // The app's WASM path runs on the plain build; "jsep" (WebGPU's build, on its WASM kernels) is
+    // measured beside it to show why (src/worker/runtimeFiles.ts).
+    ort = req.build === "jsep" ? await import("onnxruntime-web") : await import("onnxruntime-web/wasm");
     ort.env.logLevel = "error";
     // The app's rule (embed.worker.ts): up to 4 threads, and only when cross-origin isolated.
     const threads = self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency ?? 1, 4)) : 1;
