@@ -30,7 +30,8 @@ export type BackendChoice = Backend | "auto";
 export type EmbedOutcome = { id: number; embedding: Float32Array; stats: ImageStats } | { id: number; error: string };
 
 let ort: OrtModule | null = null;
-const wasmDownloads: Partial<Record<RuntimeBuild, Promise<ArrayBuffer>>> = {};
+/** Builds whose WebAssembly is instantiated (each module keeps its instance for the worker's life). */
+const instantiated = new Set<RuntimeBuild>();
 let session: Ort.InferenceSession | null = null;
 let backend: Backend = "wasm";
 
@@ -68,7 +69,6 @@ async function fetchBytes(url: string, keep: boolean): Promise<ArrayBuffer> {
   return response.arrayBuffer();
 }
 
-
 const api = {
   /** `keep`: leave copies of the downloads for the service worker (a first visit where one is
    * about to take over; see fetchBytes). Returns, beside the backend, how long each step of the
@@ -79,15 +79,12 @@ const api = {
     const build = buildFor(backend);
     const keep = opts.keep === true;
     const wasmUrl = wasmUrlFor(build);
-    // The model, the build's JS and its WebAssembly download side by side; a build's WebAssembly
-    // once per worker (its module keeps the instance).
-    const wasmBytes = (wasmDownloads[build] ??= fetchBytes(wasmUrl, keep));
-    wasmBytes.catch(() => delete wasmDownloads[build]); // a failed download is tried again next time
-    const [model, mod, wasm] = await Promise.all([fetchBytes(opts.modelUrl, keep), builds[build](), wasmBytes]);
+    // The model, the build's JS and its WebAssembly download side by side.
+    const [model, mod, wasm] = await Promise.all([fetchBytes(opts.modelUrl, keep), builds[build](), instantiated.has(build) ? null : fetchBytes(wasmUrl, keep)]);
     await session?.release();
     session = null;
     ort = mod;
-    if (!ort.env.wasm.wasmBinary) {
+    if (wasm) {
       ort.env.logLevel = "error";
       ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(opts.threads ?? navigator.hardwareConcurrency ?? 1, 4)) : 1;
       ort.env.wasm.wasmBinary = wasm;
@@ -103,6 +100,11 @@ const api = {
       session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"], graphOptimizationLevel: "all" });
     }
     const t2 = performance.now();
+    if (wasm) {
+      // Instantiated with the first session: the bytes are no longer needed.
+      instantiated.add(build);
+      ort.env.wasm.wasmBinary = undefined;
+    }
     // One throw-away batch allocates the run's buffers (about 0.9 s on the first real batch
     // otherwise). WebGPU warms with a single image: its first run compiles shaders either way.
     const warm = backend === "wasm" ? WASM_BATCH : 1;
