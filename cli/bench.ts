@@ -25,6 +25,7 @@ import { launchBrowser, runApp, runHarness, SERVICE_WORKERS, type AppRun, type H
 import { buildLarge, buildSample, REPO, sourceImages } from "./node/bench/datasets.ts";
 import { startPreview, startStatic, type Running } from "./node/bench/servers.ts";
 import { bundleSizes, initialJs } from "./node/bench/sizes.ts";
+import { WASM_BATCH, wasmThreads } from "../src/worker/batch.ts";
 
 const USAGE = "usage: npm run bench -- [--json] [--quick] [--keep] | --print-json FILE";
 
@@ -56,7 +57,7 @@ const QUICK = args.values.quick;
 const SIZES = QUICK
   ? { sample: 100, webgpu: 4, large: 2000, largeClasses: 20, scoreReps: 200, reps: 1, split: 100 }
   : { sample: 500, webgpu: 4, large: 10_000, largeClasses: 20, scoreReps: 1000, reps: 2, split: 200 };
-const APP_BATCH_WASM = 8; // client.ts: 8 on WASM, 4 on WebGPU
+const APP_BATCH_WASM = WASM_BATCH; // the app's batch on WASM
 const NODE_BATCH = 16; // what `npm run rank` passes to embedFiles
 
 const log = (msg: string) => process.stderr.write(`[bench ${((performance.now() - T0) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
@@ -328,8 +329,8 @@ try {
   const appCpu = Math.min(...appRuns.map((r) => r.cpuS));
   const bareCpu = Math.min(...bareRuns.map((r) => r.bare?.cpuS ?? Infinity));
   const appWorker = wasm.workers.find((w) => w.hardwareConcurrency !== undefined);
-  // embed.worker.ts's rule, from what its worker reports (isolation, hardwareConcurrency).
-  const threads = appWorker?.crossOriginIsolated ? Math.max(1, Math.min(appWorker.hardwareConcurrency ?? 1, 4)) : 1;
+  // The app's rule, from what its worker reports (isolation, hardwareConcurrency).
+  const threads = wasmThreads(appWorker?.crossOriginIsolated === true, appWorker?.hardwareConcurrency);
   const split = bench.pipeline;
   const perImg = (ms: number | undefined) => (split && split.images ? r2((ms ?? 0) / split.images) : null);
   const MB = 2 ** 20;

@@ -1,5 +1,5 @@
 import * as Comlink from "comlink";
-import { WASM_BATCH, WEBGPU_BATCH } from "./batch.ts";
+import { MAX_WASM_THREADS, WASM_BATCH, WEBGPU_BATCH } from "./batch.ts";
 import type { Backend, BackendChoice, EmbedOutcome, EmbedWorkerApi, SessionStartSteps } from "./embed.worker.ts";
 import type { EmbedItem, PreparedBatch } from "./prepare.ts";
 import type { PrepareWorkerApi } from "./prepare.worker.ts";
@@ -17,8 +17,10 @@ export interface EmbedProgress {
 }
 
 /** Set in the page's performance timeline when the proxy session is ready (the bench's
- * `cold_start_ms` reads it). */
+ * `cold_start_ms` reads it), with a ProxyReadyDetail. */
 export const PROXY_READY_MARK = "fennec:proxy-ready";
+/** The ready mark's detail: when the session was asked for (page time) and the worker's steps. */
+export type ProxyReadyDetail = SessionStartSteps & { requestedMs: number };
 
 let worker: Worker | null = null;
 let remote: Comlink.Remote<EmbedWorkerApi> | null = null;
@@ -58,7 +60,7 @@ function proxyWorker(choice: BackendChoice): Promise<ProxyReady> {
     });
     const requested = performance.now();
     ready.then(
-      ({ steps }) => performance.mark(PROXY_READY_MARK, { detail: { requestedMs: requested, ...steps } }),
+      ({ steps }) => performance.mark(PROXY_READY_MARK, { detail: { requestedMs: requested, ...steps } satisfies ProxyReadyDetail }),
       () => (ready = null),
     );
   }
@@ -132,10 +134,10 @@ interface DecodeWorker {
 let pool: DecodeWorker[] | null = null;
 let runs = 0;
 
-/** Decode workers: what the cores leave beside onnxruntime's threads (min(cores, 4), see
- * embed.worker.ts), at least one so decoding is never on the inference thread, at most three. */
+/** Decode workers: what the cores leave beside onnxruntime's threads (wasmThreads in batch.ts),
+ * at least one so decoding is never on the inference thread, at most three. */
 export function decodePoolSize(cores = navigator.hardwareConcurrency || 1): number {
-  return Math.max(1, Math.min(3, cores - Math.min(cores, 4)));
+  return Math.max(1, Math.min(3, cores - Math.min(cores, MAX_WASM_THREADS)));
 }
 
 function decodePool(): DecodeWorker[] {

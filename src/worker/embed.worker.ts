@@ -6,21 +6,13 @@
 import * as Comlink from "comlink";
 import type * as Ort from "onnxruntime-web";
 import { PROXY_INPUT, preprocessInto } from "../core/preprocess.ts";
-import { WASM_BATCH } from "./batch.ts";
+import { WASM_BATCH, wasmThreads } from "./batch.ts";
 import { decodeImage } from "./decode.ts";
 import { softmaxStats, type ImageStats } from "../core/task/imageStats.ts";
 import { classSeparability } from "../core/task/separability.ts";
 import { PLANE } from "./prepare.ts";
 import { HANDOFF_CACHE } from "../sw-handoff.ts";
-import { buildFor, resolveBackend, wasmUrlFor, type RuntimeBuild } from "./runtimeFiles.ts";
-
-type OrtModule = typeof Ort;
-/** Each build is its own module (own env, Tensor class and WebAssembly instance), loaded on first
- * use: a WASM-only visit never downloads the WebGPU build. */
-const builds: Record<RuntimeBuild, () => Promise<OrtModule>> = {
-  plain: () => import("onnxruntime-web/wasm"),
-  jsep: () => import("onnxruntime-web"),
-};
+import { buildFor, loadRuntime, resolveBackend, wasmUrlFor, type OrtModule, type RuntimeBuild } from "./runtimeFiles.ts";
 
 export type { EmbedItem } from "./prepare.ts";
 
@@ -80,13 +72,13 @@ const api = {
     const keep = opts.keep === true;
     const wasmUrl = wasmUrlFor(build);
     // The model, the build's JS and its WebAssembly download side by side.
-    const [model, mod, wasm] = await Promise.all([fetchBytes(opts.modelUrl, keep), builds[build](), instantiated.has(build) ? null : fetchBytes(wasmUrl, keep)]);
+    const [model, mod, wasm] = await Promise.all([fetchBytes(opts.modelUrl, keep), loadRuntime(build), instantiated.has(build) ? null : fetchBytes(wasmUrl, keep)]);
     await session?.release();
     session = null;
     ort = mod;
     if (wasm) {
       ort.env.logLevel = "error";
-      ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.max(1, Math.min(opts.threads ?? navigator.hardwareConcurrency ?? 1, 4)) : 1;
+      ort.env.wasm.numThreads = wasmThreads(self.crossOriginIsolated, opts.threads ?? navigator.hardwareConcurrency);
       ort.env.wasm.wasmBinary = wasm;
     }
     const threads = ort.env.wasm.numThreads ?? 1;

@@ -8,6 +8,7 @@
  */
 import plainWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm?url";
 import jsepWasm from "onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url";
+import type * as Ort from "onnxruntime-web";
 import type { Backend, BackendChoice } from "./embed.worker.ts";
 
 export const MODEL_PATH = "models/mobilenetv2-fp32.onnx";
@@ -15,6 +16,15 @@ export const MODEL_PATH = "models/mobilenetv2-fp32.onnx";
 /** Which onnxruntime-web build a backend runs on. */
 export type RuntimeBuild = "plain" | "jsep";
 export const buildFor = (backend: Backend): RuntimeBuild => (backend === "webgpu" ? "jsep" : "plain");
+
+export type OrtModule = typeof Ort;
+
+/** A build's JS module, loaded on first use (the proxy worker's, and the bench harness's). Each is
+ * its own module, with its own env, Tensor class and WebAssembly instance; a WASM-only visit never
+ * downloads the WebGPU build. */
+export function loadRuntime(build: RuntimeBuild): Promise<OrtModule> {
+  return build === "jsep" ? import("onnxruntime-web") : import("onnxruntime-web/wasm");
+}
 
 /** Absolute URL of a build's WebAssembly file. */
 export function wasmUrlFor(build: RuntimeBuild): string {

@@ -7,6 +7,8 @@ import { chromium, type Browser, type BrowserContext, type CDPSession, type Page
 import config from "../../../playwright.config.ts";
 import { chromiumPath } from "../../../e2e/browser.ts";
 import { rendererCpuMeter, rendererRssMb } from "./servers.ts";
+import type { SessionStartSteps } from "../../../src/worker/embed.worker.ts";
+import type { ProxyReadyDetail } from "../../../src/worker/client.ts";
 
 const DEBUG = !!process.env.FENNEC_BENCH_DEBUG;
 
@@ -91,13 +93,8 @@ export interface AppRun {
   errors: string[];
 }
 
-export interface ColdStartSteps {
-  toIntentMs: number;
-  downloadMs: number;
-  sessionMs: number;
-  warmUpMs: number;
-  keepMs: number;
-}
+/** Navigation → the pointer's intent, then the proxy worker's own steps. */
+export type ColdStartSteps = SessionStartSteps & { toIntentMs: number };
 
 async function waitPhase(page: Page, phases: string[], timeoutMs: number): Promise<void> {
   await page.waitForFunction(
@@ -194,7 +191,7 @@ export async function runApp(
       await page.waitForFunction(() => performance.getEntriesByName("fennec:proxy-ready").length > 0, undefined, { timeout: 120_000, polling: 20 });
       const mark = await page.evaluate(() => {
         const m = performance.getEntriesByName("fennec:proxy-ready")[0] as PerformanceMark;
-        return { at: m.startTime, detail: m.detail as { requestedMs: number; downloadMs: number; sessionMs: number; warmUpMs: number; keepMs: number } | null };
+        return { at: m.startTime, detail: m.detail as ProxyReadyDetail | null };
       });
       coldStartMs = mark.at;
       if (mark.detail) {

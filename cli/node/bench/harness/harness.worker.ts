@@ -3,14 +3,16 @@
  * (same onnxruntime-web build, thread count rule and session options), and three measurements:
  * init, bare inference on ready-made tensors, and the app's decode → preprocess → inference split.
  */
-import type * as Ort from "onnxruntime-web";
+import type { InferenceSession } from "onnxruntime-web";
 import { PROXY_INPUT, preprocessInto } from "../../../../src/core/preprocess.ts";
+import { wasmThreads } from "../../../../src/worker/batch.ts";
 import { decodeImage } from "../../../../src/worker/decode.ts";
+import { loadRuntime, type OrtModule, type RuntimeBuild } from "../../../../src/worker/runtimeFiles.ts";
 
 const PLANE = 3 * PROXY_INPUT * PROXY_INPUT;
 
 export type HarnessRequest =
-  | { type: "init"; modelUrl: string; build: "plain" | "jsep" }
+  | { type: "init"; modelUrl: string; build: RuntimeBuild }
   | { type: "bare"; count: number; batch: number }
   | { type: "pipeline"; files: File[]; batch: number };
 
@@ -37,8 +39,8 @@ export interface PipelineReply {
 }
 export type HarnessReply = InitReply | BareReply | PipelineReply;
 
-let ort: typeof Ort;
-let session: Ort.InferenceSession | null = null;
+let ort: OrtModule;
+let session: InferenceSession | null = null;
 
 /** Deterministic values in about [-2, 2], the range of ImageNet-normalised pixels. */
 function fill(buf: Float32Array, seed: number): void {
@@ -61,10 +63,10 @@ async function handle(req: HarnessRequest): Promise<HarnessReply> {
   if (req.type === "init") {
     // The app's WASM path runs on the plain build; "jsep" (WebGPU's build, on its WASM kernels) is
     // measured beside it to show why (src/worker/runtimeFiles.ts).
-    ort = req.build === "jsep" ? await import("onnxruntime-web") : await import("onnxruntime-web/wasm");
+    ort = await loadRuntime(req.build);
     ort.env.logLevel = "error";
-    // The app's rule (embed.worker.ts): up to 4 threads, and only when cross-origin isolated.
-    const threads = self.crossOriginIsolated ? Math.max(1, Math.min(navigator.hardwareConcurrency ?? 1, 4)) : 1;
+    // The app's rule: up to 4 threads, and only when cross-origin isolated.
+    const threads = wasmThreads(self.crossOriginIsolated, navigator.hardwareConcurrency);
     ort.env.wasm.numThreads = threads;
     const t0 = performance.now();
     const bytes = new Uint8Array(await (await fetch(req.modelUrl)).arrayBuffer());
