@@ -69,3 +69,19 @@ test("a tampered share link is refused with a message and no table", async ({ pa
   await expect(page.getByTestId("rank-table")).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test("a model download the server refuses is named in the page, and the next try ranks", async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.route("**/models/mobilenetv2-fp32.onnx", (route) => route.fulfill({ status: 404, body: "not here" }));
+  await page.goto("/?backend=wasm");
+  await chooseFolder(page, resolve(FIXTURES, "caltech-tiny"));
+  await expect(page.getByTestId("error")).toContainText("could not download /models/mobilenetv2-fp32.onnx: the server answered 404");
+  await expect(page.getByTestId("error")).toContainText("Reload the page and try again");
+  await expect(page.getByTestId("rank-row")).toHaveCount(0);
+  // The failed session is not kept: once the file is served, the same folder ranks.
+  await page.unroute("**/models/mobilenetv2-fp32.onnx");
+  await chooseFolder(page, resolve(FIXTURES, "caltech-tiny"));
+  expect(new Set(await topModels(page, 10)).size).toBe(10);
+  await expect(page.getByTestId("error")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -47,8 +47,13 @@ export interface SessionStartSteps {
  * a full disk) the session goes on; offline use then downloads the file again.
  */
 async function fetchBytes(url: string, keep: boolean): Promise<ArrayBuffer> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${new URL(url).pathname}: the server answered ${response.status} ${response.statusText}`.trim());
+  const file = new URL(url).pathname;
+  const response = await fetch(url).catch(() => {
+    throw new Error(`could not download ${file}: the network request failed. Check the connection and try again.`);
+  });
+  if (!response.ok) {
+    throw new Error(`could not download ${file}: the server answered ${`${response.status} ${response.statusText}`.trim()}. Reload the page and try again; if it persists, the site is missing this file.`);
+  }
   if (keep && typeof caches !== "undefined") {
     const copy = response.clone();
     keeping.push(
