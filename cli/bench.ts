@@ -23,7 +23,7 @@ import { createProxySession, embedFiles } from "./node/proxy.ts";
 import { startBusyLoops } from "./node/bench/busy.ts";
 import { launchBrowser, runApp, runHarness, SERVICE_WORKERS, type AppRun, type HarnessRun } from "./node/bench/browser.ts";
 import { buildLarge, buildSample, REPO, sourceImages } from "./node/bench/datasets.ts";
-import { startPreview, startStatic, type Running } from "./node/bench/servers.ts";
+import { startHarness, startPreview, type Running } from "./node/bench/servers.ts";
 import { bundleSizes, initialJs } from "./node/bench/sizes.ts";
 import { WASM_BATCH, wasmThreads } from "../src/worker/batch.ts";
 
@@ -182,17 +182,6 @@ try {
   // Node, page (WASM) and bare inference take turns, SIZES.reps times, so that load from other work on a
   // shared machine hits all three alike; each figure is the best (least disturbed) of its runs.
   log("vite build of the bench harness; starting vite preview and the harness server");
-  const { build } = await import("vite");
-  const harnessDist = join(tmp, "harness");
-  await build({
-    configFile: false,
-    root: resolve(REPO, "cli/node/bench/harness"),
-    publicDir: false,
-    logLevel: "warn",
-    worker: { format: "es" },
-    optimizeDeps: { exclude: ["onnxruntime-web"] },
-    build: { outDir: harnessDist, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 100_000 },
-  });
   let preview = await startPreview(REPO, dist);
   servers.push(preview);
   const retried: string[] = [];
@@ -208,7 +197,7 @@ try {
     servers.push(preview);
     return preview.url;
   };
-  const harness = await startStatic(harnessDist, { "/models/": resolve(REPO, "public/models") });
+  const harness = await startHarness(REPO, join(tmp, "harness"));
   servers.push(harness);
   browserRef = await launchBrowser();
   const { browser, version: browserVersion } = browserRef;

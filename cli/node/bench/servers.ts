@@ -191,3 +191,19 @@ export function rendererCpuMeter(): () => number {
     return total;
   };
 }
+
+/** Builds the bench harness page (cli/node/bench/harness) into `outDir` with Vite and serves it
+ * with the cross-origin isolation headers, the proxy model mounted at /models/, until stop(). */
+export async function startHarness(repo: string, outDir: string): Promise<Running> {
+  const { build } = await import("vite");
+  await build({
+    configFile: false,
+    root: resolve(repo, "cli/node/bench/harness"),
+    publicDir: false,
+    logLevel: "warn",
+    worker: { format: "es" },
+    optimizeDeps: { exclude: ["onnxruntime-web"] },
+    build: { outDir, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 100_000 },
+  });
+  return startStatic(outDir, { "/models/": resolve(repo, "public/models") });
+}

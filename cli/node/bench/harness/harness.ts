@@ -5,7 +5,15 @@
  */
 import { planDataset } from "../../../../src/core/sampling.ts";
 import { listInput } from "../../../../src/dataset/walk.ts";
-import type { HarnessReply, HarnessRequest } from "./harness.worker.ts";
+import type { EmbedReply, HarnessReply, HarnessRequest } from "./harness.worker.ts";
+import type { ResizeVariant } from "./resize.ts";
+
+/** Bytes as base64: Playwright carries strings back to Node far faster than number arrays. */
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
 
 const worker = new Worker(new URL("./harness.worker.ts", import.meta.url), { type: "module", name: "fennec-bench-harness" });
 let nextId = 1;
@@ -42,5 +50,10 @@ function sampledFiles(): File[] {
   bare: (count: number, batch: number) => call({ type: "bare", count, batch }),
   pipeline: (batch: number, limit: number) => call({ type: "pipeline", files: sampledFiles().slice(0, limit), batch }),
   selected: () => sampledFiles().length,
+  /** The files of the #list input, in the order they were given. */
+  embedList: async (resize: ResizeVariant) => {
+    const r = (await call({ type: "embed", files: [...((document.getElementById("list") as HTMLInputElement).files ?? [])], resize })) as EmbedReply;
+    return { ...r, embeddings: toBase64(new Uint8Array(r.embeddings.buffer)) };
+  },
   pageIsolated: () => self.crossOriginIsolated,
 };
