@@ -23,7 +23,7 @@ import { createProxySession, embedFiles } from "./node/proxy.ts";
 import { startBusyLoops } from "./node/bench/busy.ts";
 import { launchBrowser, runApp, runHarness, SERVICE_WORKERS, type AppRun, type HarnessRun } from "./node/bench/browser.ts";
 import { buildLarge, buildSample, REPO, sourceImages } from "./node/bench/datasets.ts";
-import { startHarness, startPreview, type Running } from "./node/bench/servers.ts";
+import { startHarness, startPreview, type CpuSplit, type Running } from "./node/bench/servers.ts";
 import { bundleSizes, initialJs } from "./node/bench/sizes.ts";
 import { WASM_BATCH, wasmThreads } from "../src/worker/batch.ts";
 
@@ -317,6 +317,10 @@ try {
   // Load-robust cross-checks: CPU seconds instead of wall seconds (min over runs).
   const appCpu = Math.min(...appRuns.map((r) => r.cpuS));
   const bareCpu = Math.min(...bareRuns.map((r) => r.bare?.cpuS ?? Infinity));
+  // Where the CPU went, per image, in the least-CPU page run and bare run (CpuSplit, servers.ts).
+  const perImage = (c: CpuSplit | undefined, n: number) => (c && n > 0 ? (Object.fromEntries(Object.entries(c).map(([k, v]) => [k, r1((v * 1000) / n)])) as unknown as CpuSplit) : null);
+  const leanApp = bestBy(appRuns, (r) => r.cpuS);
+  const leanBare = bestBy(bareRuns, (r) => r.bare?.cpuS ?? Infinity);
   const appWorker = wasm.workers.find((w) => w.hardwareConcurrency !== undefined);
   // The app's rule, from what its worker reports (isolation, hardwareConcurrency).
   const threads = wasmThreads(appWorker?.crossOriginIsolated === true, appWorker?.hardwareConcurrency);
@@ -405,6 +409,7 @@ try {
     overhead_ratio: r2(overhead),
     overhead_ratio_warm: r2(overheadWarm),
     overhead_ratio_cpu: r2(appCpu / bareCpu),
+    cpu_ms_per_image: { page: perImage(leanApp.cpuSplit, leanApp.embedded), bare: perImage(leanBare.bare?.cpuSplit, leanBare.bare?.images ?? 0) },
     overhead_runs: appRuns.map((r, i) => ({
       drop_to_table_ms: r1(r.dropToTableMs),
       session_start_ms: r1(r.initMs),
@@ -473,6 +478,18 @@ type Result = Record<string, unknown> & {
   targets: { figure: string; target: string; value: number | null; met: boolean }[];
 };
 
+/** "workers 64.2 / 51.8, main 1.1 / 0.0, …": the page's CPU per image beside bare inference's. */
+function cpuRow(page: CpuSplit, bare: CpuSplit): string {
+  const names: [keyof CpuSplit, string][] = [
+    ["rendererWorkers", "renderer workers"],
+    ["rendererMain", "main"],
+    ["rendererThreadPool", "thread pool"],
+    ["rendererOther", "other renderer"],
+    ["otherProcesses", "other processes"],
+  ];
+  return names.map(([k, n]) => `${n} ${page[k]} / ${bare[k]}`).join(", ");
+}
+
 function printTable(r: Result): void {
   const x = r as unknown as {
     mode: string;
@@ -484,6 +501,7 @@ function printTable(r: Result): void {
     overhead_ratio: number;
     overhead_ratio_warm: number;
     overhead_ratio_cpu: number;
+    cpu_ms_per_image?: { page: CpuSplit | null; bare: CpuSplit | null };
     cold_start_ms: number;
     cold_start_steps_ms?: Record<string, number> | null;
     wasm_builds?: Record<"plain" | "jsep", { session_ms: number; bare_ms_per_image: number | null }>;
@@ -516,6 +534,9 @@ function printTable(r: Result): void {
     ],
     ["load_slowdown (drop → table, 2 busy processes ÷ none)", `${x.load_slowdown ?? "n/a"}`, mark("load_slowdown")],
     ["overhead_ratio in CPU seconds (load-robust check)", `${x.overhead_ratio_cpu}`, ""],
+    ...(x.cpu_ms_per_image?.page && x.cpu_ms_per_image.bare
+      ? ([["CPU ms per image, page / bare (Chromium threads)", cpuRow(x.cpu_ms_per_image.page, x.cpu_ms_per_image.bare), ""]] as [string, string, string][])
+      : []),
     ...(x.wasm_builds
       ? ([
           [

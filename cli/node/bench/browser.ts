@@ -6,7 +6,7 @@
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "@playwright/test";
 import config from "../../../playwright.config.ts";
 import { chromiumPath } from "../../../e2e/browser.ts";
-import { rendererCpuMeter, rendererRssMb } from "./servers.ts";
+import { cpuMeter, rendererRssMb, type CpuSplit } from "./servers.ts";
 import type { SessionStartSteps } from "../../../src/worker/embed.worker.ts";
 import type { ProxyReadyDetail } from "../../../src/worker/client.ts";
 
@@ -75,6 +75,8 @@ export interface AppRun {
   initMs: number;
   /** CPU seconds of the renderer processes from the folder pick to the table */
   cpuS: number;
+  /** the same interval's CPU seconds of every Chromium process, by thread group */
+  cpuSplit: CpuSplit;
   /** with `intent`: navigation start → the proxy session ready (the app's performance mark) */
   coldStartMs: number;
   /** with `intent`: where the cold start went: navigation → the pointer's intent (page load), then
@@ -228,10 +230,10 @@ export async function runApp(
       heap = { baselineMb: baseHeap, peakMb: 0, growthMb: 0, samples: 0 };
     }
 
-    const cpu = rendererCpuMeter();
+    const cpu = cpuMeter();
     await page.getByTestId("dataset-input").setInputFiles(folder);
     await waitPhase(page, ["ranked"], opts.timeoutMs);
-    const cpuS = cpu();
+    const cpuSplit = cpu();
     await page.waitForFunction(() => (globalThis as unknown as Win).__BENCH__.tTable > 0, undefined, { timeout: 30_000, polling: 50 }).catch(() => undefined);
     clearInterval(rssTimer);
     rssPeak = Math.max(rssPeak, rendererRssMb());
@@ -291,7 +293,8 @@ export async function runApp(
       embedMs: s.timings?.embedMs ?? NaN,
       embedLoopMs,
       initMs: (s.timings?.embedMs ?? NaN) - embedLoopMs,
-      cpuS,
+      cpuS: cpuSplit.renderer,
+      cpuSplit,
       coldStartMs,
       coldStartSteps,
       rssBaselineMb: rssBase,
@@ -317,7 +320,7 @@ export interface HarnessRun {
   pthreadWorkers: number;
   fetchMs: number;
   sessionMs: number;
-  bare: { images: number; batches: number; totalMs: number; firstBatchMs: number; cpuS: number } | null;
+  bare: { images: number; batches: number; totalMs: number; firstBatchMs: number; cpuS: number; cpuSplit: CpuSplit } | null;
   pipeline: { images: number; failed: number; decodeMs: number; preprocessMs: number; inferMs: number; totalMs: number } | null;
 }
 
@@ -338,13 +341,14 @@ export async function runHarness(
     await page.waitForFunction(() => "__HARNESS__" in globalThis);
     type H = {
       init(u: string): Promise<{ crossOriginIsolated: boolean; threads: number; fetchMs: number; sessionMs: number }>;
-      bare(c: number, b: number): Promise<Omit<NonNullable<HarnessRun["bare"]>, "cpuS"> | null>;
+      bare(c: number, b: number): Promise<Omit<NonNullable<HarnessRun["bare"]>, "cpuS" | "cpuSplit"> | null>;
       pipeline(b: number, limit: number): Promise<HarnessRun["pipeline"]>;
     };
     const init = await page.evaluate(() => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.init("/models/mobilenetv2-fp32.onnx"));
-    const cpu = rendererCpuMeter();
+    const cpu = cpuMeter();
     const bareOnly = await page.evaluate(([c, b]) => (globalThis as unknown as { __HARNESS__: H }).__HARNESS__.bare(c, b), [opts.count, opts.batch] as const);
-    const bare = bareOnly && { ...bareOnly, cpuS: cpu() };
+    const cpuSplit = cpu();
+    const bare = bareOnly && { ...bareOnly, cpuS: cpuSplit.renderer, cpuSplit };
     let pipeline: HarnessRun["pipeline"] = null;
     if (opts.split > 0) {
       await page.locator("#files").setInputFiles(folder);

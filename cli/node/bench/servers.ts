@@ -143,34 +143,56 @@ try {
   /* keep 100, Linux's usual value */
 }
 
-/** Chromium renderer processes below this Node process (the pages, their workers and their
- * WebAssembly memory live there), read from /proc. */
-function renderers(): Map<number, ProcInfo> {
+interface ChromiumProcess extends ProcInfo {
+  renderer: boolean;
+}
+
+/** Fields of a /proc stat line after the command name (which may hold spaces), or null. */
+function statFields(path: string): string[] | null {
+  try {
+    const stat = readFileSync(path, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null; // ended while we looked
+  }
+}
+
+/** Chromium processes below this Node process, read from /proc (the walk up to this process goes
+ * through every process, Chromium or not). */
+function chromiumProcesses(): Map<number, ChromiumProcess> {
   const parent = new Map<number, number>();
-  const info = new Map<number, ProcInfo & { renderer: boolean }>();
+  const info = new Map<number, ChromiumProcess>();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
+    const fields = statFields(`/proc/${name}/stat`);
+    if (!fields) continue;
+    const pid = Number(name);
+    parent.set(pid, Number(fields[1]));
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const pid = Number(name);
-      parent.set(pid, Number(fields[1]));
+      // Chromium rewrites its command line into one string; split on NUL for everything else.
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8");
+      // Not the servers or busy loops the bench starts itself, which are Node processes.
+      if (!/chrom/i.test(cmdline.split("\0")[0])) continue;
       info.set(pid, {
         rssMb: (Number(fields[21]) * 4096) / 2 ** 20,
         cpuS: (Number(fields[11]) + Number(fields[12])) / clockTicks,
-        renderer: readFileSync(`/proc/${name}/cmdline`, "utf8").includes("--type=renderer"),
+        renderer: cmdline.includes("--type=renderer"),
       });
     } catch {
-      /* process ended while we looked */
+      /* ended while we looked */
     }
   }
   const mine = (pid: number) => {
     for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
     return false;
   };
-  const out = new Map<number, ProcInfo>();
-  for (const [pid, i] of info) if (i.renderer && mine(pid)) out.set(pid, { rssMb: i.rssMb, cpuS: i.cpuS });
-  return out;
+  return new Map([...info].filter(([pid]) => mine(pid)));
+}
+
+/** Chromium renderer processes below this Node process (the pages, their workers and their
+ * WebAssembly memory live there). */
+function renderers(): Map<number, ProcInfo> {
+  return new Map([...chromiumProcesses()].filter(([, p]) => p.renderer));
 }
 
 /** Resident memory (MB) of this bench's Chromium renderer processes, summed. */
@@ -180,15 +202,66 @@ export function rendererRssMb(): number {
   return total;
 }
 
-/** Starts a CPU-time meter over this bench's renderer processes; the returned function gives the
- * CPU seconds they used since (processes that start in between count from zero). CPU time is far
- * less disturbed than wall time by other work on a shared machine. */
-export function rendererCpuMeter(): () => number {
-  const start = renderers();
+/**
+ * Where the CPU went, by thread, named as Chromium names them: in the renderer, its workers
+ * ("DedicatedWorker": the proxy worker, onnxruntime's WebAssembly threads and the decode workers
+ * alike), its main thread, its thread pool ("ThreadPool…": where createImageBitmap decodes and
+ * files are read) and the rest (compositor, IO, threads that ended); and the other Chromium
+ * processes (the browser process serves the page's file reads). Seconds.
+ */
+export interface CpuSplit {
+  renderer: number;
+  rendererWorkers: number;
+  rendererMain: number;
+  rendererThreadPool: number;
+  rendererOther: number;
+  otherProcesses: number;
+}
+
+type ThreadGroup = "rendererWorkers" | "rendererMain" | "rendererThreadPool";
+
+function snapshot(): { procs: Map<number, ChromiumProcess>; threads: Map<string, { group: ThreadGroup; cpuS: number }> } {
+  const procs = chromiumProcesses();
+  const threads = new Map<string, { group: ThreadGroup; cpuS: number }>();
+  for (const [pid, p] of procs) {
+    if (!p.renderer) continue;
+    let tids: string[] = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      let comm = "";
+      try {
+        comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+      } catch {
+        continue;
+      }
+      const group: ThreadGroup | null = Number(tid) === pid ? "rendererMain" : comm.startsWith("DedicatedWorker") ? "rendererWorkers" : comm.startsWith("ThreadPool") ? "rendererThreadPool" : null;
+      const fields = group && statFields(`/proc/${pid}/task/${tid}/stat`);
+      if (group && fields) threads.set(`${pid}/${tid}`, { group, cpuS: (Number(fields[11]) + Number(fields[12])) / clockTicks });
+    }
+  }
+  return { procs, threads };
+}
+
+/** Starts a CPU-time meter over this bench's Chromium processes; the returned function gives the
+ * CPU seconds used since, split as CpuSplit (processes and threads that start in between count
+ * from zero). CPU time is far less disturbed than wall time by other work on a shared machine. */
+export function cpuMeter(): () => CpuSplit {
+  const start = snapshot();
   return () => {
-    let total = 0;
-    for (const [pid, i] of renderers()) total += i.cpuS - (start.get(pid)?.cpuS ?? 0);
-    return total;
+    const now = snapshot();
+    const out: CpuSplit = { renderer: 0, rendererWorkers: 0, rendererMain: 0, rendererThreadPool: 0, rendererOther: 0, otherProcesses: 0 };
+    for (const [pid, p] of now.procs) {
+      const used = p.cpuS - (start.procs.get(pid)?.cpuS ?? 0);
+      if (p.renderer) out.renderer += used;
+      else out.otherProcesses += used;
+    }
+    for (const [key, t] of now.threads) out[t.group] += t.cpuS - (start.threads.get(key)?.cpuS ?? 0);
+    out.rendererOther = out.renderer - out.rendererWorkers - out.rendererMain - out.rendererThreadPool;
+    return out;
   };
 }
 
