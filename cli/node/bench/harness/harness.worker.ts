@@ -19,8 +19,6 @@ export type HarnessRequest =
   | { type: "pipeline"; files: File[]; batch: number }
   | { type: "embed"; files: File[]; resize: ResizeVariant };
 
-
-
 export interface InitReply {
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
