@@ -11,11 +11,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { PROXY_INPUT, preprocessInto } from "../src/core/preprocess.ts";
 import { orderByScore, rankZoo, scoreModels } from "../src/core/ranking.ts";
 import { planDataset } from "../src/core/sampling.ts";
 import { describeTask } from "../src/core/task/descriptor.ts";
+import { parseCli } from "./node/args.ts";
 import { readCommittedBundle } from "./node/bundleFiles.ts";
 import { decodeFile } from "./node/decode.ts";
 import { listFolder } from "./node/files.ts";
@@ -29,9 +29,8 @@ import { WASM_BATCH, wasmThreads } from "../src/worker/batch.ts";
 
 const USAGE = "usage: npm run bench -- [--json] [--quick] [--keep] | --print-json FILE";
 
-let args;
-try {
-  args = parseArgs({
+const args = parseCli(
+  {
     options: {
       json: { type: "boolean", default: false },
       "print-json": { type: "string" },
@@ -39,15 +38,10 @@ try {
       keep: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
-  });
-} catch (e) {
-  console.error(`error: ${(e as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.values.help) {
-  console.log(`${USAGE}\n  --json   one JSON object on stdout (progress goes to stderr)\n  --quick  smaller run (100 images, 2,000-file folder, fewer repetitions)\n  --keep   keep the temporary folders (datasets, builds)\n  --print-json FILE  print a saved --json run as the table`);
-  process.exit(0);
-}
+  },
+  USAGE,
+  `${USAGE}\n  --json   one JSON object on stdout (progress goes to stderr)\n  --quick  smaller run (100 images, 2,000-file folder, fewer repetitions)\n  --keep   keep the temporary folders (datasets, builds)\n  --print-json FILE  print a saved --json run as the table`,
+);
 // Re-prints a saved `--json` run as the table (no measuring).
 if (args.values["print-json"]) {
   printTable(JSON.parse(readFileSync(args.values["print-json"], "utf8")) as Result);

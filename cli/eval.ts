@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "./node/args.ts";
 import { REPO } from "./node/repoData.ts";
 import { ZOO_DEFINITIONS } from "../src/core/zoos.ts";
 import { META_LAMBDAS } from "../src/core/task/meta.ts";
@@ -18,9 +18,8 @@ const USAGE = "usage: npm run eval -- [--json] [--md] [--zoo classic|hub] [--qui
 /** The reference's mix: final score = 0.5·u·v + 0.5·meta (DESIGN.md, step 4). */
 const REFERENCE_W = 0.5;
 
-let args;
-try {
-  args = parseArgs({
+const args = parseCli(
+  {
     options: {
       json: { type: "boolean", default: false },
       md: { type: "boolean", default: false },
@@ -28,15 +27,9 @@ try {
       quick: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
-  });
-} catch (e) {
-  console.error(`error: ${(e as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+  },
+  USAGE,
+);
 if (args.values.md && (args.values.zoo || args.values.quick)) {
   console.error("error: --md documents the full evaluation; drop --zoo and --quick\n" + USAGE);
   process.exit(2);

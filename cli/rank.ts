@@ -3,7 +3,6 @@
  *   npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--per-class 50] [--max-images 500] [--seed 1] [--json]
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import Papa from "papaparse";
 import { rankZoo } from "../src/core/ranking.ts";
 import { DEFAULT_SAMPLE, planDataset } from "../src/core/sampling.ts";
@@ -11,6 +10,7 @@ import { describeTask } from "../src/core/task/descriptor.ts";
 import { foldIn, foldInSpace, ObservationError, settingsFor, validateObservations } from "../src/core/task/observed.ts";
 import { tryFirst } from "../src/core/task/tryFirst.ts";
 import { classSeparability } from "../src/core/task/separability.ts";
+import { parseCli } from "./node/args.ts";
 import { readCommittedBundle } from "./node/bundleFiles.ts";
 import { listFolder } from "./node/files.ts";
 import { createProxySession, embedFiles } from "./node/proxy.ts";
@@ -30,9 +30,8 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
-let args;
-try {
-  args = parseArgs({
+const args = parseCli(
+  {
     allowPositionals: true,
     options: {
       zoo: { type: "string", default: "hub" },
@@ -45,14 +44,9 @@ try {
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
-  });
-} catch (e) {
-  fail((e as Error).message);
-}
-if (args.values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+  },
+  USAGE,
+);
 if (args.positionals.length !== 1) fail("give exactly one folder");
 
 const t0 = performance.now();

@@ -12,7 +12,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { cosine } from "../src/core/math/linalg.ts";
 import { rankingMetrics } from "../src/core/metrics.ts";
 import { rankByPrior, rankZoo } from "../src/core/ranking.ts";
@@ -28,21 +27,12 @@ import { SHARED_IMAGES } from "./node/bench/datasets.ts";
 import { startHarness } from "./node/bench/servers.ts";
 import { selectPlacement, settingName, zooWithPlacement } from "../src/core/eval/placement.ts";
 import { buildFold, heldOutTasks, imageSamples, placementFold, scoreRanking } from "./node/evaluate.ts";
+import { parseCli } from "./node/args.ts";
 import { listFolder } from "./node/files.ts";
 import { REPO } from "./node/repoData.ts";
 
 const USAGE = "usage: npm run resize-effect -- [--json]";
-let args;
-try {
-  args = parseArgs({ options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
-} catch (e) {
-  console.error(`error: ${(e as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-if (args.values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = parseCli({ options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } }, USAGE);
 const log = (m: string) => console.error(m);
 /** The browser resize shown sample by sample and fold by fold (the others are summarised). */
 const MAIN: BrowserVariant = "high";
