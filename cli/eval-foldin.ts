@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { foldInMarkdown, foldInReport, type FoldInFold } from "../src/core/eval/foldIn.ts";
 import { ZOO_DEFINITIONS } from "../src/core/zoos.ts";
-import { buildFold, heldOutTasks } from "./node/evaluate.ts";
+import { heldOutFold, heldOutTasks } from "./node/servedData.ts";
 import { REPO } from "./node/repoData.ts";
 
 const { values } = parseArgs({
@@ -26,9 +26,9 @@ for (const id of zooIds) {
     console.error(`error: unknown zoo ${id}; known: ${ZOO_DEFINITIONS.map((d) => d.id).join(", ")}`);
     process.exit(2);
   }
-  for (const task of heldOutTasks(def)) {
+  for (const task of heldOutTasks(def.id)) {
     process.stderr.write(`fold ${id}/${task}\n`);
-    const f = buildFold(id, task);
+    const f = heldOutFold(id, task);
     folds.push({ zoo: f.zoo, task: f.task, built: f.built, desc: f.desc, truth: f.truth });
   }
 }

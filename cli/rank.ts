@@ -1,14 +1,13 @@
 /**
  * Ranks a zoo's models for a folder of images, with the same core as the page.
- *   npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--per-class 50] [--max-images 500] [--seed 1] [--json]
+ *   npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--dataset-size N] [--classes N] [--per-class 50] [--max-images 500] [--seed 1] [--json]
  */
 import { readFileSync } from "node:fs";
 import Papa from "papaparse";
-import { rankZoo } from "../src/core/ranking.ts";
+import { serveTask } from "../src/core/pipeline.ts";
 import { DEFAULT_SAMPLE, planDataset } from "../src/core/sampling.ts";
-import { describeTask } from "../src/core/task/descriptor.ts";
-import { foldIn, foldInSpace, ObservationError, settingsFor, validateObservations } from "../src/core/task/observed.ts";
-import { tryFirst } from "../src/core/task/tryFirst.ts";
+import { checkStated, describeTask, type StatedFacts } from "../src/core/task/descriptor.ts";
+import { ObservationError, validateObservations } from "../src/core/task/observed.ts";
 import { classSeparability } from "../src/core/task/separability.ts";
 import { parseCli } from "./node/args.ts";
 import { readCommittedBundle } from "./node/bundleFiles.ts";
@@ -16,7 +15,7 @@ import { listFolder } from "./node/files.ts";
 import { createProxySession, embedFiles } from "./node/proxy.ts";
 import { buildBundle, knownTaskIds } from "./node/repoData.ts";
 
-const USAGE = "usage: npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--per-class N] [--max-images N] [--seed N] [--observed MODEL=VALUE]... [--observed-file results.csv] [--json]";
+const USAGE = "usage: npm run rank -- <folder> [--zoo hub|classic|timm] [--exclude-task TASK] [--dataset-size N] [--classes N] [--per-class N] [--max-images N] [--seed N] [--observed MODEL=VALUE]... [--observed-file results.csv] [--json]";
 
 function fail(message: string): never {
   console.error(`error: ${message}\n${USAGE}`);
@@ -36,6 +35,8 @@ const args = parseCli(
     options: {
       zoo: { type: "string", default: "hub" },
       "exclude-task": { type: "string" },
+      "dataset-size": { type: "string" },
+      classes: { type: "string" },
       "per-class": { type: "string" },
       "max-images": { type: "string" },
       seed: { type: "string" },
@@ -48,6 +49,17 @@ const args = parseCli(
   USAGE,
 );
 if (args.positionals.length !== 1) fail("give exactly one folder");
+// What the person says of the whole dataset (the folder may be a sample of it).
+const stated: StatedFacts = {};
+for (const [flag, key] of [["dataset-size", "size"], ["classes", "classes"]] as const) {
+  const v = args.values[flag];
+  if (v === undefined) continue;
+  const n = Number(v);
+  stated[key] = n;
+  if (v.trim() === "" || !Number.isFinite(n)) fail(`--${flag} must be a whole number, got "${v}"`);
+}
+const statedProblem = checkStated(stated);
+if (statedProblem) fail(statedProblem.replace("the dataset size", "--dataset-size").replace("the number of classes", "--classes"));
 
 const t0 = performance.now();
 let files;
@@ -133,26 +145,28 @@ const usedLabels = used.map((x) => x.s.label);
 const desc = describeTask(usedEmb, usedLabels, manifest, plan.usable, {
   stats: used.map((x) => x.st!),
   probe: await classSeparability(usedEmb, usedLabels),
+  stated,
 });
-const base = rankZoo(zoo, desc);
-const settings = settingsFor(zoo.zoo);
-const space = foldInSpace(zoo, base, settings.strength);
-const folded = foldIn(space, base, observed);
-const { ranking, placement } = folded.result;
-const proposals = tryFirst(zoo, space, ranking, folded.observed, { pool: settings.pool });
+const served = serveTask(zoo, desc, { observed });
+const folded = served.fit;
+const { ranking, placement } = served.result;
+const proposals = served.tryFirst;
+const backboneOf = new Map(zoo.models.map((m) => [m.id, m.backbone ?? m.id]));
 const tRank = performance.now();
 
 const result = {
   zoo: zoo.zoo,
   bundle: manifest.hash,
   excluded: exclude ?? null,
-  ranking,
+  ranking: ranking.map((r) => ({ ...r, backbone: backboneOf.get(r.model) ?? r.model })),
   tryFirst: proposals.map((p) => p.model),
   tryFirstReasons: Object.fromEntries(proposals.map((p) => [p.model, p.reason])),
   observed: folded.observed,
   task: {
     images: desc.nImages,
     classes: desc.nClasses,
+    stated: desc.stated ?? {},
+    warnings: served.warnings,
     labelled: plan.labelled,
     files: files.length,
     skipped: [...plan.skipped, ...errors.map((e) => ({ path: plan.sample[e.index].file.path, reason: e.reason }))],
@@ -160,6 +174,8 @@ const result = {
     domain: desc.domain,
     probe: desc.probe,
     placement: placement.explanation ?? null,
+    counts: served.base.meta?.counts ?? null,
+    finetune: served.base.finetune,
   },
   timings: {
     list_ms: tList - t0,
@@ -173,6 +189,7 @@ const result = {
 if (args.values.json) console.log(JSON.stringify(result, null, 2));
 else {
   console.log(`${zoo.name}: ${zoo.models.length} models, task of ${desc.nImages} images / ${desc.nClasses} classes`);
+  for (const w of served.warnings) console.log(`warning: ${w}`);
   if (folded.observed.length) console.log(`folded in ${folded.observed.length} measured result(s): ${folded.observed.map((o) => `${o.model}=${o.value}`).join(", ")}`);
   console.log(`try first: ${proposals.map((p) => p.model).join(", ")}`);
   ranking.slice(0, 20).forEach((r, i) => console.log(`${String(i + 1).padStart(3)}  ${r.score.toFixed(3).padStart(7)}  ${r.model}`));

@@ -5,8 +5,8 @@
  * (`createImageBitmap` at each `resizeQuality`, `OffscreenCanvas` `drawImage`; then the shared crop
  * and normalisation); each
  * held-out task of the leave-one-task-out evaluation is then described and ranked from each, as
- * `npm run eval` does from the CLI's embeddings (the placement setting chosen by the nested inner
- * loop of each fold), and scored against the task's measured results.
+ * `npm run rank --exclude-task` ranks it (the zoo's shipped setting), and scored against the
+ * task's measured results.
  *   npm run resize-effect -- [--json]
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,7 +14,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { cosine } from "../src/core/math/linalg.ts";
 import { rankingMetrics } from "../src/core/metrics.ts";
-import { rankByPrior, rankZoo } from "../src/core/ranking.ts";
+import { rankByPrior, type RankedModel } from "../src/core/ranking.ts";
+import { rankTask } from "../src/core/pipeline.ts";
 import { planDataset } from "../src/core/sampling.ts";
 import { describeTask } from "../src/core/task/descriptor.ts";
 import type { ImageStats } from "../src/core/task/imageStats.ts";
@@ -25,8 +26,10 @@ import { RESIZE_VARIANTS, type ResizeVariant } from "./node/bench/harness/resize
 import { launchBrowser } from "./node/bench/browser.ts";
 import { SHARED_IMAGES } from "./node/bench/datasets.ts";
 import { startHarness } from "./node/bench/servers.ts";
-import { selectPlacement, settingName, zooWithPlacement } from "../src/core/eval/placement.ts";
-import { buildFold, heldOutTasks, imageSamples, placementFold, scoreRanking } from "./node/evaluate.ts";
+import { scoreRanking } from "../src/core/eval/score.ts";
+import { settingLabel } from "../src/core/eval/served.ts";
+import { configuredSetting, heldOutFold, heldOutTasks } from "./node/servedData.ts";
+import { readImageEmbeddings as imageSamples } from "./node/repoData.ts";
 import { parseCli } from "./node/args.ts";
 import { listFolder } from "./node/files.ts";
 import { REPO } from "./node/repoData.ts";
@@ -108,23 +111,19 @@ const overall = Object.fromEntries(
   }),
 ) as Record<"sharedVsCli" | BrowserVariant, ReturnType<typeof summary>>;
 
-type Ranked = ReturnType<typeof rankZoo>["ranking"];
+type Ranked = RankedModel[];
 type TaskRow = { zoo: string; task: string; models: number; setting: string; prior: number; cli: number; agreementTau: number; sameTop1: boolean; top5Overlap: number } & Record<ResizeVariant, number>;
 const taskRows: TaskRow[] = [];
 for (const def of ZOO_DEFINITIONS.filter((d) => d.id !== "timm")) {
-  for (const task of heldOutTasks(def)) {
-    const fold = buildFold(def.id, task);
-    // The placement setting is chosen inside the fold, on the other tasks (nested, as `npm run
-    // eval` reports it); the held-out task's own images never take part in choosing it.
-    const pf = placementFold(fold);
-    const chosen = selectPlacement(pf);
-    const zoo = zooWithPlacement(pf.built, pf.inputs, chosen.settings);
+  for (const task of heldOutTasks(def.id)) {
+    // The space as `npm run rank --exclude-task` builds it, with the zoo's shipped setting.
+    const fold = heldOutFold(def.id, task);
+    const zoo = fold.built;
     const e = embedded.get(fold.imageKey)!;
     const rankings = {} as Record<ResizeVariant, Ranked>;
     for (const v of RESIZE_VARIANTS) {
       const probe = await classSeparability(e[v].embeddings, e[v].labels);
-      const sample = describeTask(e[v].embeddings, e[v].labels, fold.manifest, undefined, { stats: e[v].stats, probe });
-      rankings[v] = rankZoo(zoo, { ...sample, nClasses: fold.desc.nClasses, ...(fold.desc.size !== undefined && { size: fold.desc.size }) }).ranking;
+      rankings[v] = rankTask(zoo, describeTask(e[v].embeddings, e[v].labels, fold.manifest, undefined, { stats: e[v].stats, probe })).base.ranking;
     }
     // How far the main browser resize moves the ranking: Kendall τ between the two orders of all
     // models, the top-1 and the top five.
@@ -137,9 +136,9 @@ for (const def of ZOO_DEFINITIONS.filter((d) => d.id !== "timm")) {
       zoo: def.id,
       task,
       models: ids.length,
-      setting: settingName(chosen.settings),
+      setting: settingLabel(configuredSetting(def)),
       prior: scoreRanking(rankByPrior(fold.built), fold.truth).weightedTau,
-      cli: scoreRanking(rankZoo(zoo, fold.desc).ranking, fold.truth).weightedTau,
+      cli: scoreRanking(rankTask(zoo, fold.desc).base.ranking, fold.truth).weightedTau,
       ...(Object.fromEntries(RESIZE_VARIANTS.map((v) => [v, scoreRanking(rankings[v], fold.truth).weightedTau])) as Record<ResizeVariant, number>),
       agreementTau: rankingMetrics(ids.map((m) => b.get(m)!), ids.map((m) => a.get(m)!)).kendallTau,
       sameTop1: rankings.shared[0].model === rankings[MAIN][0].model,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { validateZoo } from "../src/core/bundle/validate.ts";
-import { coldStartFeatures, fitColdStart, META_FEATURES, parseTimmTag, predictVector } from "../src/core/coldstart/index.ts";
-import { buildTargetZoo, buildTimmZoo, evaluateColdStart, fitOnZoo, timmFamily, timmModels } from "../cli/node/coldstart.ts";
+import { coldStartFeatures, explainPredictedModel, fitColdStart, META_FEATURES, NEAR_RELATIVE, parseTimmTag, predictVector } from "../src/core/coldstart/index.ts";
+import { backboneMembers } from "../src/core/backbone.ts";
+import { buildTargetZoo, buildTimmZoo, evaluateColdStart, fitOnZoo, TIMM_RANKED_BY, TIMM_VALIDATION, timmDescription, timmFamily, timmModels } from "../cli/node/coldstart.ts";
+import { validateTimm } from "../cli/node/validateTimm.ts";
 import { buildBundle, readArchi2vec } from "../cli/node/repoData.ts";
 
 const a2v = readArchi2vec()!;
@@ -44,6 +46,38 @@ describe("cold start: the timm zoo", () => {
     // The prior is u · mean task vector.
     const meanTask = zoo.tasks[0].vector.map((_, i) => zoo.tasks.reduce((s, t) => s + t.vector[i], 0) / zoo.tasks.length);
     expect(m.prior).toBeCloseTo(m.vector.reduce((s, x, i) => s + x * meanTask[i], 0), 4);
+  });
+
+  it("lists no test_* networks and gives every model a backbone id", () => {
+    expect(zoo.models.some((m) => m.id.startsWith("test_"))).toBe(false);
+    expect(zoo.models.every((m) => typeof m.backbone === "string")).toBe(true);
+    const members = backboneMembers(zoo.models);
+    expect(members.size).toBeLessThan(zoo.models.length);
+    expect(members.get("convnextv2_large.fcmae_ft_in22k_in1k")).toEqual(["convnextv2_large.fcmae_ft_in22k_in1k", "convnextv2_large.fcmae_ft_in22k_in1k_384"]);
+  });
+
+  it("says what it ranks by, with the validation figures", () => {
+    expect(zoo.rankedBy).toBe(TIMM_RANKED_BY);
+    expect(zoo.description).toBe(timmDescription(zoo.models.length));
+    expect(zoo.description).toContain(TIMM_VALIDATION.predictor.toFixed(3));
+  });
+
+  it("names the nearest measured relatives, and explains a model's place from them", () => {
+    const resnet = zoo.models.find((x) => x.id === "resnet50.a1_in1k")!;
+    expect(resnet.relatives![0]).toEqual({ id: "resnet50", cosine: 1 });
+    expect(resnet.relatives!.every((r) => r.cosine >= NEAR_RELATIVE)).toBe(true);
+    const why = explainPredictedModel(zoo, "resnet50.a1_in1k");
+    expect(why.rankedBy).toBe(TIMM_RANKED_BY);
+    expect(why.top1).toMatchObject({ value: 80.382 });
+    expect(why.lines.join(" ")).toMatch(/resnet50 \(cosine 1\.00\)/);
+    const eva = explainPredictedModel(zoo, "eva02_large_patch14_448.mim_m38m_ft_in22k_in1k");
+    expect(eva.top1).toMatchObject({ rank: 1, of: zoo.models.length });
+    expect(eva.lines.join(" ")).toMatch(/No measured model is close/);
+    // With a ranking, the place is the ranking's.
+    const order = [...zoo.models].sort((a, b) => a.id.localeCompare(b.id)).map((m) => ({ model: m.id }));
+    expect(explainPredictedModel(zoo, order[2].model, order).rank).toBe(3);
+    const variant = explainPredictedModel(zoo, "convnextv2_large.fcmae_ft_in22k_in1k");
+    expect(variant.variants).toEqual(["convnextv2_large.fcmae_ft_in22k_in1k_384"]);
   });
 
   it("ranks bigger, more accurate ImageNet models higher on the prior", () => {
@@ -137,5 +171,23 @@ describe("cold start: leave-one-model-out", () => {
     expect(r.graphOnlyInput!.all.kendallTau!).toBeGreaterThan(0.15);
     expect(r.method.all.mae!).toBeLessThan(r.baselines.taskMeanMae!);
     expect(r.perTask.filter((t) => t.kendallTau! > 0).length).toBe(r.perTask.length);
+  });
+});
+
+describe("cold start: the timm validation (npm run validate-timm)", () => {
+  const v = validateTimm();
+
+  it("matches the figures and the ranking the zoo ships", () => {
+    expect(v.overall).toEqual(TIMM_VALIDATION);
+    expect(v.verdict).toBe(TIMM_RANKED_BY);
+    expect(v.sets.classic.models).toBe(15);
+    expect(v.sets.hub.models).toBe(14);
+    expect(v.sets.quicktune.models).toBe(24);
+    expect(v.sets.quicktune.nTasks).toBe(30);
+  });
+
+  it("ships the predictor only where it beats both baselines", () => {
+    const { predictor, imagenetTop1, params } = v.overall;
+    expect(v.verdict === "predictor").toBe(predictor > imagenetTop1 && predictor > params);
   });
 });

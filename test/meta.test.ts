@@ -1,6 +1,5 @@
 // The meta-score (src/core/task/meta.ts) and its place in the ranking (src/core/ranking.ts).
 import { describe, expect, it } from "vitest";
-import { withoutMetaFields } from "../cli/node/evaluate.ts";
 import { readCommittedBundle } from "../cli/node/bundleFiles.ts";
 import type { Zoo } from "../src/core/bundle/schema.ts";
 import { ZooSchema } from "../src/core/bundle/schema.ts";
@@ -11,6 +10,15 @@ import { placeTask } from "../src/core/task/mapper.ts";
 import { fitMetaModel, kmeans, metaScores, metaTaskVector, modelMetaFeatures, pretrainingKind } from "../src/core/task/meta.ts";
 
 const { manifest, zoo } = readCommittedBundle();
+
+/** A zoo as it was before the meta-score: no meta block, weight, model rows or task sizes. */
+function withoutMetaFields(z: Zoo): Zoo {
+  const { meta: _m, ...rest } = z;
+  const { meta: _w, ...mapper } = z.mapper;
+  void _m;
+  void _w;
+  return { ...rest, mapper, tasks: z.tasks.map(({ size: _s, ...t }) => (void _s, t)), models: z.models.map(({ meta: _x, ...m }) => (void _x, m)) };
+}
 const sims = Object.fromEntries(manifest.imageTasks.map((t, i) => [t.key, [0.31, -0.2, 0.12, 0.05, -0.4, 0.2][i] ?? 0]));
 const desc = { nImages: 120, nClasses: 12, size: 4800, sims };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildFold, type Fold } from "../cli/node/evaluate.ts";
+import { heldOutFold as buildFold, type HeldOutFold as Fold } from "../cli/node/servedData.ts";
 import type { Zoo } from "../src/core/bundle/schema.ts";
 import { foldInMarkdown, foldInReport } from "../src/core/eval/foldIn.ts";
 import { exportRows, rankingCsv } from "../src/core/export.ts";

@@ -10,7 +10,7 @@ import type { ByoBundle } from "../../src/core/bundle/byo.ts";
 import { withHash } from "../../src/core/bundle/hash.ts";
 import { BUNDLE_SCHEMA } from "../../src/core/bundle/schema.ts";
 import { EMBEDDING_DIM, PROXY_MODEL_PATH } from "./proxy.ts";
-import { buildZooFor, historicalImageTasks, readArchi2vec, readImageEmbeddings, readZooRecords, PROVENANCE } from "./repoFiles.ts";
+import { buildZooFor, historicalImageTasks, type Exclusion, readArchi2vec, readImageEmbeddings, readZooRecords, PROVENANCE } from "./repoFiles.ts";
 
 export * from "./repoFiles.ts";
 
@@ -36,13 +36,16 @@ export function buildByo(target: Zoo, sameSpace: string[]): ByoBundle {
 
 /** Builds manifest + zoos in memory. `excludeTask` removes a task (by its id in any zoo) from
  * the records and its image sample from the centroids: a clean leave-one-task-out space. */
-export function buildBundle(opts: { excludeTask?: string; zoos?: string[] } = {}): BuiltBundle {
+export function buildBundle(opts: { excludeTask?: Exclusion; zoos?: string[] } = {}): BuiltBundle {
   const defs = ZOO_DEFINITIONS.filter((d) => !opts.zoos || opts.zoos.includes(d.id));
   const ex = opts.excludeTask;
   const centroids = historicalImageTasks(ex);
   const zoos = defs.map((def) => buildZooFor(def, ex));
   // The predicted zoo shares the classic zoo's space; it is built from it (cli/node/coldstart.ts).
-  if (!opts.zoos || opts.zoos.includes("timm")) zoos.push(buildTimmZoo({ excludeTask: ex }));
+  if (!opts.zoos || opts.zoos.includes("timm")) {
+    if (typeof ex === "object" && ex.length > 1) throw new Error("buildBundle: the timm zoo holds out one task at a time");
+    zoos.push(buildTimmZoo({ excludeTask: typeof ex === "object" ? ex[0] : ex }));
+  }
   const manifest = buildManifest({
     provenance: PROVENANCE,
     proxy: { file: "models/mobilenetv2-fp32.onnx", sha256: sha256Hex(readFileSync(PROXY_MODEL_PATH)), embeddingDim: EMBEDDING_DIM },

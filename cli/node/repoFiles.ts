@@ -4,11 +4,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import Papa from "papaparse";
-import { buildCentroids, buildZoo, type ImageTaskEmbeddings, type ModelInfo } from "../../src/core/bundle/build.ts";
-import type { ImageTask, Zoo } from "../../src/core/bundle/schema.ts";
+import { buildCentroids, buildZoo, CENTROID_DIGITS, type ImageTaskEmbeddings, type ModelInfo } from "../../src/core/bundle/build.ts";
+import { round } from "../../src/core/math/linalg.ts";
+import { meanCentredUnit } from "../../src/core/task/descriptor.ts";
+import { placementSamples } from "./samples.ts";
+import type { Zoo } from "../../src/core/bundle/schema.ts";
 import type { TidyRecord } from "../../src/core/space/matrix.ts";
 import { excludedImageKeys, excludedTasksFor, type ZooDefinition } from "../../src/core/zoos.ts";
 import { nearestArchs, type Archi2VecData } from "../../src/core/archi2vec/index.ts";
+import { classicBackbone, hubBackbones, parseHubMeta } from "../../src/core/backbone.ts";
 import type { ImageStats } from "../../src/core/task/imageStats.ts";
 
 export const REPO = resolve(import.meta.dirname, "../..");
@@ -75,11 +79,12 @@ export function modelInfoFor(zooId: string): (id: string) => ModelInfo {
       const m = meta[id];
       if (!m) throw new Error(`classic zoo: no metadata for model ${id} in data/models/classic-models.json`);
       const g = graph(id);
-      return { ...m, params: g?.params ?? null, flops: g?.flops ?? null, inputSize: g?.input ?? 224, imagenetTop1: null, arch: arch(id), archInfo: archInfo(id) };
+      return { ...m, params: g?.params ?? null, flops: g?.flops ?? null, inputSize: g?.input ?? 224, imagenetTop1: null, arch: arch(id), archInfo: archInfo(id), ...classicBackbone(id) };
     };
   }
   if (zooId === "hub") {
     const rows = new Map(readCsv(resolve(DATA, "records/transfergraph_image_model_meta.csv")).map((r) => [r.model, r]));
+    const backbones = hubBackbones([...rows.values()].map(parseHubMeta));
     return (id) => {
       const r = rows.get(id);
       const pre = r?.pretrain_or_finetune_dataset || "unknown";
@@ -97,6 +102,7 @@ export function modelInfoFor(zooId: string): (id: string) => ModelInfo {
         arch: arch(id),
         archInfo: archInfo(id),
         code: `AutoModelForImageClassification.from_pretrained("${id}")`,
+        ...(backbones.get(id) ?? { backbone: id, finetunedOn: null }),
       };
     };
   }
@@ -111,13 +117,14 @@ export interface EmbeddingsIndex {
   tasks: { key: string; name: string; nClasses: number; probe: number | null; files: { path: string; label: string; stats: ImageStats }[] }[];
 }
 
-let embeddingsCache: (ImageTaskEmbeddings & { labels: string[] })[] | null = null;
+type StoredImages = ImageTaskEmbeddings & { labels: string[]; paths: string[] };
+let embeddingsCache: StoredImages[] | null = null;
 /** The historical image samples' embeddings (read once: every fold of the evaluation uses them). */
-export function readImageEmbeddings(): (ImageTaskEmbeddings & { labels: string[] })[] {
+export function readImageEmbeddings(): StoredImages[] {
   return (embeddingsCache ??= readImageEmbeddingsFile());
 }
 
-function readImageEmbeddingsFile(): (ImageTaskEmbeddings & { labels: string[] })[] {
+function readImageEmbeddingsFile(): StoredImages[] {
   if (!existsSync(EMBEDDINGS_INDEX)) throw new Error(`${EMBEDDINGS_INDEX} is missing; run \`npm run embed-tasks\` first`);
   const index = JSON.parse(readFileSync(EMBEDDINGS_INDEX, "utf8")) as EmbeddingsIndex;
   const buf = readFileSync(EMBEDDINGS_BIN);
@@ -128,6 +135,7 @@ function readImageEmbeddingsFile(): (ImageTaskEmbeddings & { labels: string[] })
     name: t.name,
     nClasses: t.nClasses,
     labels: t.files.map((f) => f.label),
+    paths: t.files.map((f) => f.path),
     stats: t.files.map((f) => f.stats),
     probe: t.probe,
     embeddings: t.files.map(() => all.subarray(index.dim * row, index.dim * ++row)),
@@ -137,26 +145,60 @@ function readImageEmbeddingsFile(): (ImageTaskEmbeddings & { labels: string[] })
 export const PROVENANCE =
   "Built by `npm run build-bundle` from data/ in the Fennec Web repository: transfer records copied from the public repositories listed in data/records/PROVENANCE.md, historical-task embeddings of the image samples listed in data/embeddings/SOURCES.md by the proxy model in public/models.";
 
-/** One zoo's space from the repo's records, with a task held out when `excludeTask` is given. */
-export function buildZooFor(def: ZooDefinition, excludeTask?: string): Zoo {
+/** Tasks to hold out: one id (any zoo's task id or an image-sample key), several, or none. */
+export type Exclusion = string | readonly string[] | undefined;
+const exclusionList = (ex: Exclusion): string[] => (ex === undefined ? [] : typeof ex === "string" ? [ex] : [...ex]);
+
+/** One zoo's space from the repo's records, with tasks held out when `exclude` names any. */
+export function buildZooFor(def: ZooDefinition, exclude?: Exclusion): Zoo {
+  const list = exclusionList(exclude);
   return buildZoo({
     def,
-    records: readZooRecords(def),
-    info: modelInfoFor(def.id),
-    excludeTasks: excludedTasksFor(def, excludeTask, imageKeys()),
+    records: zooRecords(def),
+    info: cachedModelInfo(def.id),
+    excludeTasks: [...new Set(list.flatMap((t) => excludedTasksFor(def, t, imageKeys())))],
     provenance: PROVENANCE,
-    imageTasks: historicalImageTasks(excludeTask).imageTasks,
+    imageTasks: historicalImageTasks(list).imageTasks,
+    placementSamples: placementSamples(),
   });
 }
 
-const centroidsCache = new Map<string, ReturnType<typeof buildCentroids>>();
-/** The manifest's centring vector and image tasks, without the held-out task's sample. */
-export function historicalImageTasks(excludeTask?: string): { center: number[]; imageTasks: ImageTask[] } {
-  const key = excludeTask ?? "";
+const recordsCache = new Map<string, TidyRecord[]>();
+function zooRecords(def: ZooDefinition): TidyRecord[] {
+  if (!recordsCache.has(def.id)) recordsCache.set(def.id, readZooRecords(def));
+  return recordsCache.get(def.id)!;
+}
+
+const infoCache = new Map<string, (id: string) => ModelInfo>();
+/** Model metadata, memoised per model: it does not depend on the held-out tasks, and computing it
+ * (nearest architectures) would dominate the evaluation's many rebuilds otherwise. */
+function cachedModelInfo(zooId: string): (id: string) => ModelInfo {
+  if (!infoCache.has(zooId)) {
+    const info = modelInfoFor(zooId);
+    const memo = new Map<string, ModelInfo>();
+    infoCache.set(zooId, (m) => {
+      if (!memo.has(m)) memo.set(m, info(m));
+      return memo.get(m)!;
+    });
+  }
+  return infoCache.get(zooId)!;
+}
+
+const centroidsCache = new Map<string, HistoricalImages>();
+export type HistoricalImages = ReturnType<typeof buildCentroids> & { finetuneData: { key: string; centroid: number[] }[] };
+/** The manifest's centring vector and image tasks, without the held-out tasks' samples; those
+ * samples stay as `finetuneData` (what some models were fine-tuned on is a fact about them). */
+export function historicalImageTasks(exclude?: Exclusion): HistoricalImages {
+  const list = exclusionList(exclude);
+  const key = [...list].sort().join(",");
   if (!centroidsCache.has(key)) {
     const all = readImageEmbeddings();
-    const dropped = excludedImageKeys(excludeTask, all.map((t) => t.key));
-    centroidsCache.set(key, buildCentroids(all.filter((t) => !dropped.has(t.key))));
+    const dropped = new Set(list.flatMap((t) => [...excludedImageKeys(t, all.map((x) => x.key))]));
+    const kept = buildCentroids(all.filter((t) => !dropped.has(t.key)));
+    const finetuneData = all
+      .filter((t) => dropped.has(t.key))
+      .map((t) => ({ key: t.key, centroid: meanCentredUnit(t.embeddings, kept.center).map((x) => round(x, CENTROID_DIGITS)) }));
+    centroidsCache.set(key, { ...kept, finetuneData });
   }
   return centroidsCache.get(key)!;
 }

@@ -1,7 +1,8 @@
 import type { Zoo } from "./bundle/schema.ts";
 import { placeTask, type TaskPlacement } from "./task/mapper.ts";
-import { taskSizeOf, type TaskDescriptor } from "./task/descriptor.ts";
-import { metaScores, metaTaskVector } from "./task/meta.ts";
+import type { TaskDescriptor } from "./task/descriptor.ts";
+import { metaScores } from "./task/meta.ts";
+import { taskCounts, type TaskCounts } from "./task/counts.ts";
 
 export interface RankedModel {
   model: string;
@@ -32,37 +33,72 @@ export function orderByScore(ids: readonly string[], scores: ArrayLike<number>):
 export interface MetaPlacement {
   /** w in score = (1 − w)·u·v + w·meta. */
   weight: number;
-  /** Class count and size the task features came from (size: the folder's usable images). */
+  /** Class count and size the task features came from, and where each came from. */
   nClasses: number;
   size: number;
+  counts: TaskCounts;
   /** The task's standardised features (names: zoo.meta.taskFeatures). */
   task: number[];
   /** Each model's meta-score, in the zoo's model order. */
   scores: Float64Array;
 }
 
+/** A model lifted because it was fine-tuned on data like the new task's. */
+export interface FinetuneLift {
+  model: string;
+  /** Image-sample key of its fine-tuning data, the task's cosine to it, the score it added. */
+  data: string;
+  cosine: number;
+  lift: number;
+}
+
 export interface Ranking {
   placement: TaskPlacement;
   /** null when the zoo ranks by u·v alone (w = 0 or no meta model). */
   meta: MetaPlacement | null;
+  /** Models the fine-tuning-data term lifted (empty when the zoo has it off), largest first. */
+  finetune: FinetuneLift[];
   ranking: RankedModel[];
 }
 
+/** The fine-tuning-data term's lift of each model (zoo order; zeros when off). */
+export function finetuneLifts(zoo: Pick<Zoo, "models" | "mapper">, desc: Pick<TaskDescriptor, "sims">): { lifts: Float64Array; lifted: FinetuneLift[] } {
+  const lifts = new Float64Array(zoo.models.length);
+  const lifted: FinetuneLift[] = [];
+  const ft = zoo.mapper.finetune;
+  if (!ft || ft.weight <= 0) return { lifts, lifted };
+  zoo.models.forEach((m, i) => {
+    const cos = m.finetunedOn ? desc.sims[m.finetunedOn] : undefined;
+    if (cos === undefined) return;
+    const lift = ft.weight * Math.max(0, (cos - ft.threshold) / (1 - ft.threshold));
+    if (lift <= 0) return;
+    lifts[i] = lift;
+    lifted.push({ model: m.id, data: m.finetunedOn!, cosine: cos, lift });
+  });
+  return { lifts, lifted: lifted.sort((a, b) => b.lift - a.lift || (a.model < b.model ? -1 : 1)) };
+}
+
 /**
- * The whole ranking step, shared by the page, the CLI and the evaluation:
- * score = (1 − w)·u·v + w·meta, w = zoo.mapper.meta (0 when absent; then exactly u·v).
- * `placement` replaces the zoo's own placement of the task (the evaluation's other mappers).
+ * The scoring step of the pipeline (src/core/pipeline.ts), nothing else composes a ranking:
+ * score = (1 − w)·u·v + w·meta + lift, w = zoo.mapper.meta (0 when absent; then u·v), lift the
+ * fine-tuning-data term (0 when the zoo has it off). `placement` replaces the zoo's own placement
+ * of the task (the evaluation's reference mapper).
  */
 export function rankZoo(zoo: Zoo, desc: TaskDescriptor, placement: TaskPlacement = placeTask(zoo, desc)): Ranking {
   const transfer = scoreModels(zoo.models, placement.vector);
   const ids = zoo.models.map((m) => m.id);
   const w = zoo.mapper.meta ?? 0;
-  if (w === 0 || !zoo.meta) return { placement, meta: null, ranking: orderByScore(ids, transfer) };
-  const size = taskSizeOf(desc);
-  const task = metaTaskVector(zoo.meta, { nClasses: desc.nClasses, size });
-  const meta = metaScores(zoo.models, zoo.meta, task);
-  const scores = transfer.map((s, m) => (1 - w) * s + w * meta[m]);
-  return { placement, meta: { weight: w, nClasses: desc.nClasses, size, task, scores: meta }, ranking: orderByScore(ids, scores) };
+  const { lifts, lifted } = finetuneLifts(zoo, desc);
+  if (w === 0 || !zoo.meta) return { placement, meta: null, finetune: lifted, ranking: orderByScore(ids, transfer.map((s, m) => s + lifts[m])) };
+  const counts = taskCounts(desc, zoo.meta);
+  const meta = metaScores(zoo.models, zoo.meta, counts.z);
+  const scores = transfer.map((s, m) => (1 - w) * s + w * meta[m] + lifts[m]);
+  return {
+    placement,
+    meta: { weight: w, nClasses: counts.nClasses, size: counts.size, counts, task: counts.z, scores: meta },
+    finetune: lifted,
+    ranking: orderByScore(ids, scores),
+  };
 }
 
 /** The task-agnostic baseline: models by their mean standardised historical result. */

@@ -11,7 +11,8 @@ import { checkObservation, ObservationError, validateObservations, type Observat
 import { userModel } from "../core/userModel.ts";
 import { readOnnxModel } from "../model/onnxFile.ts";
 import type { BrowserFile, Listing } from "../dataset/walk.ts";
-import { classSeparabilityInWorker, embedAll, type EmbedProgress } from "../worker/client.ts";
+import { listExample, loadExampleIndex } from "../dataset/example.ts";
+import { classSeparabilityInWorker, embedAll, proxyStage, resetProxy, warmProxy, type EmbedProgress } from "../worker/client.ts";
 import type { ImageStats } from "../core/task/imageStats.ts";
 import type { Backend, BackendChoice } from "../worker/embed.worker.ts";
 
@@ -55,9 +56,21 @@ export interface AppState {
   observedError: string | null;
   byo: ByoBundle | null;
   modelBusy: boolean;
+  /** A folder was chosen before the model repository arrived: it is kept and ranked once it has. */
+  queued: boolean;
+  /** The step a run is in and when it last made progress (null: no run), for the watchdog. */
+  activity: { step: string; at: number } | null;
+  /** The step a run has made no progress in for STALL_MS (null: none). */
+  stalled: string | null;
+  /** Whether the folder being ranked (or ranked) is the bundled example. */
+  example: boolean;
 
   init(): Promise<void>;
-  ingest(listing: Promise<Listing>): Promise<void>;
+  ingest(listing: Promise<Listing>, opts?: { example?: boolean }): Promise<void>;
+  /** Ranks the bundled example folder (public/example), fetched from the app's own origin. */
+  ingestExample(): Promise<void>;
+  /** Starts a stalled run again with the same folder, on fresh workers. */
+  retry(): void;
   cancel(): void;
   selectZoo(id: string): Promise<void>;
   openShare(hash: string): Promise<void>;
@@ -73,6 +86,18 @@ export interface AppState {
 }
 
 export const DEFAULT_ZOO = "hub";
+/** A run that makes no progress for this long says so in the page, naming its step. */
+export const STALL_MS = 20_000;
+/** The step names the watchdog reports (shown in the page as "… while <step>"). */
+export const STEPS = {
+  repository: "loading the model repository",
+  reading: "reading the folder",
+  example: "downloading the example images",
+  session: "starting the proxy model",
+  embedding: "embedding the images",
+  separability: "measuring how separable the classes are",
+  zoo: "loading the model zoo",
+} as const;
 const DEFAULT_VIEW: TableView = { q: "", sort: null, open: null, filters: {} };
 
 function backendFromUrl(): BackendChoice {
@@ -80,8 +105,36 @@ function backendFromUrl(): BackendChoice {
   return b === "wasm" || b === "webgpu" ? b : "auto";
 }
 
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 export const useApp = create<AppState>()((set, get) => {
   const fail = (message: string) => set((s) => ({ errors: [...s.errors, message] }));
+  /** Settles with the manifest once init has it, or null when its load failed (then replaced, so
+   * that a later init can settle a fresh one). */
+  let manifestReady = deferred<Manifest | null>();
+  /** The current run; an older run's awaits come back to a different number and stop there. */
+  let run = 0;
+  let lastInput: { listing: Promise<Listing>; example: boolean } | null = null;
+  let watchdog: ReturnType<typeof setInterval> | null = null;
+  const touch = (step: string) => set({ activity: { step, at: performance.now() }, stalled: null });
+  const finish = () => {
+    if (watchdog) clearInterval(watchdog);
+    watchdog = null;
+    set({ activity: null, stalled: null, queued: false });
+  };
+  const startWatchdog = () => {
+    if (watchdog) return;
+    watchdog = setInterval(() => {
+      const { activity, stalled } = get();
+      if (!activity || stalled || performance.now() - activity.at < STALL_MS) return;
+      // While the proxy session starts, name what it waits on (the offline download, the session).
+      set({ stalled: activity.step === STEPS.session ? (proxyStage() ?? activity.step) : activity.step });
+    }, 1000);
+  };
 
   const ensureZoo = async (id: string): Promise<Zoo> => {
     const have = get().zoos[id];
@@ -116,102 +169,194 @@ export const useApp = create<AppState>()((set, get) => {
     modelBusy: false,
     observed: [],
     observedError: null,
+    queued: false,
+    activity: null,
+    stalled: null,
+    example: false,
 
     async init() {
       try {
         const manifest = await loadManifest();
         set({ manifest, zooId: manifest.zoos.some((z) => z.id === DEFAULT_ZOO) ? DEFAULT_ZOO : manifest.zoos[0].id });
+        manifestReady.resolve(manifest);
         if (location.hash.length > 1) await get().openShare(location.hash);
         else await ensureZoo(get().zooId);
         set((s) => ({ phase: s.phase === "loading" ? "ready" : s.phase }));
       } catch (e) {
         fail(`The model data could not be loaded: ${(e as Error).message}`);
-        set({ phase: "ready" });
+        set((s) => ({ phase: s.phase === "loading" ? "ready" : s.phase }));
+        if (!get().manifest) {
+          const failed = manifestReady;
+          manifestReady = deferred();
+          failed.resolve(null);
+        }
       }
     },
 
-    async ingest(listingPromise) {
-      const { manifest, sampleOptions } = get();
-      if (!manifest) return;
+    async ingest(listingPromise, opts = {}) {
+      const me = ++run;
+      const example = opts.example === true;
+      lastInput = { listing: listingPromise, example };
       get().abort?.abort();
       const abort = new AbortController();
       const t0 = performance.now();
-      set({ phase: "listing", listed: 0, errors: [], notice: null, plan: null, skipped: [], progress: null, descriptor: null, embedded: [], source: null, timings: null, view: DEFAULT_VIEW, abort, observed: [], observedError: null });
-      let listing: Listing;
+      set({ errors: [], notice: null, abort, example });
+      startWatchdog();
       try {
-        listing = await listingPromise;
-      } catch (e) {
-        fail(`The folder could not be read: ${(e as Error).message}`);
-        set({ phase: "ready", abort: null });
-        return;
-      }
-      const plan = planDataset(listing.files, sampleOptions);
-      const skipped = [...listing.unreadable, ...plan.skipped];
-      set({ plan, skipped, listed: listing.files.length });
-      if (plan.sample.length === 0) {
-        fail(
-          listing.files.length === 0
-            ? "The folder is empty. Drop a folder with one sub-folder of images per class (jpg, png, webp, gif or bmp)."
-            : `None of the ${listing.files.length} files is an image we can read (see the skipped files below). Drop a folder of jpg, png, webp, gif or bmp images, one sub-folder per class.`,
+        let manifest = get().manifest;
+        if (!manifest) {
+          // A folder chosen while the page still loads is kept (never dropped in silence) and
+          // ranked as soon as the repository is in; the proxy session starts meanwhile.
+          set({ queued: true });
+          touch(STEPS.repository);
+          warmProxy(get().backendChoice);
+          const waitFor = manifestReady.promise;
+          if (get().phase !== "loading") {
+            // The first load failed: try once more for this folder.
+            set({ phase: "loading" });
+            void get().init();
+          }
+          manifest = await waitFor;
+          if (me !== run) return;
+          set({ queued: false });
+          if (!manifest) {
+            fail(`Your ${example ? "example" : "folder"} was kept but cannot be ranked: the model repository did not load (see above). Check the connection, then choose it again.`);
+            set({ abort: null });
+            return;
+          }
+        }
+        const { sampleOptions } = get();
+        touch(example ? STEPS.example : STEPS.reading);
+        set({ phase: "listing", listed: 0, plan: null, skipped: [], progress: null, descriptor: null, embedded: [], source: null, timings: null, view: DEFAULT_VIEW, observed: [], observedError: null });
+        let listing: Listing;
+        try {
+          listing = await listingPromise;
+        } catch (e) {
+          if (me !== run) return;
+          fail(example ? `The example could not be downloaded: ${(e as Error).message}` : `The folder could not be read: ${(e as Error).message}`);
+          set({ phase: "ready", abort: null });
+          return;
+        }
+        if (me !== run) return;
+        const plan = planDataset(listing.files, sampleOptions);
+        const skipped = [...listing.unreadable, ...plan.skipped];
+        set({ plan, skipped, listed: listing.files.length });
+        if (plan.sample.length === 0) {
+          fail(
+            listing.files.length === 0
+              ? "The folder is empty. Drop a folder with one sub-folder of images per class (jpg, png, webp, gif or bmp)."
+              : `None of the ${listing.files.length} files is an image we can read (see the skipped files below). Drop a folder of jpg, png, webp, gif or bmp images, one sub-folder per class.`,
+          );
+          set({ phase: get().descriptor ? "ranked" : "ready", abort: null });
+          return;
+        }
+        set({ phase: "embedding" });
+        touch(STEPS.session);
+        let result;
+        try {
+          const tEmbed = performance.now();
+          result = await embedAll(
+            plan.sample.map((s) => s.file.file),
+            {
+              backend: get().backendChoice,
+              signal: abort.signal,
+              onProgress: (progress) => {
+                if (me !== run) return;
+                set({ progress, backend: progress.backend });
+                touch(progress.backend ? STEPS.embedding : STEPS.session);
+              },
+            },
+          );
+          if (me !== run) return;
+          set({ timings: { dropToTableMs: 0, embedMs: performance.now() - tEmbed } });
+        } catch (e) {
+          if (me !== run) return;
+          fail(`The proxy model could not run in this browser: ${(e as Error).message}`);
+          set({ phase: "ready", abort: null });
+          return;
+        }
+        const used: { e: Float32Array; label: string; path: string; stats: ImageStats }[] = [];
+        const decodeErrors: SkippedFile[] = [];
+        for (const o of result.outcomes) {
+          if ("error" in o) decodeErrors.push({ path: plan.sample[o.id].file.path, reason: o.error });
+          else used.push({ e: o.embedding, label: plan.sample[o.id].label, path: plan.sample[o.id].file.path, stats: o.stats });
+        }
+        set({ skipped: [...skipped, ...decodeErrors], backend: result.backend, abort: null });
+        if (result.cancelled) {
+          set({ phase: "ready", notice: `Cancelled after ${result.outcomes.length} of ${plan.sample.length} images; nothing was ranked. Drop the folder again to restart.` });
+          return;
+        }
+        if (used.length === 0) {
+          fail("None of the sampled images could be decoded (see the skipped files below). Check that they are real, complete image files.");
+          set({ phase: "ready" });
+          return;
+        }
+        touch(STEPS.separability);
+        // The same descriptor as the CLI's (cli/rank.ts): per-image statistics and separability too.
+        const probe = await classSeparabilityInWorker(
+          used.map((u) => u.e.slice()), // own buffers: a view would clone its whole batch's buffer
+          used.map((u) => u.label),
+          get().backendChoice,
         );
-        set({ phase: get().descriptor ? "ranked" : "ready", abort: null });
-        return;
-      }
-      set({ phase: "embedding" });
-      let result;
-      try {
-        const tEmbed = performance.now();
-        result = await embedAll(
-          plan.sample.map((s) => s.file.file),
-          { backend: get().backendChoice, signal: abort.signal, onProgress: (progress) => set({ progress, backend: progress.backend }) },
+        if (me !== run) return;
+        const descriptor = describeTask(
+          used.map((u) => u.e),
+          used.map((u) => u.label),
+          manifest,
+          plan.usable,
+          { stats: used.map((u) => u.stats), probe },
         );
-        set({ timings: { dropToTableMs: 0, embedMs: performance.now() - tEmbed } });
+        touch(STEPS.zoo);
+        await ensureZoo(get().zooId);
+        if (me !== run) return;
+        set((s) => ({
+          descriptor,
+          embedded: used.map((u) => ({ path: u.path, label: u.label, embedding: u.e })),
+          source: "images",
+          phase: "ranked",
+          timings: { embedMs: s.timings?.embedMs ?? 0, dropToTableMs: performance.now() - t0 },
+        }));
       } catch (e) {
-        fail(`The proxy model could not run in this browser: ${(e as Error).message}`);
-        set({ phase: "ready", abort: null });
+        if (me !== run) return;
+        fail(`Your ${example ? "example" : "folder"} could not be ranked: ${(e as Error).message}`);
+        set((s) => ({ phase: s.descriptor ? "ranked" : "ready", abort: null }));
+      } finally {
+        if (me === run) finish();
+      }
+    },
+
+    async ingestExample() {
+      const listing = loadExampleIndex().then((index) => listExample(index, (n) => set({ listed: n })));
+      // Settled here too, so a rejection is never left unhandled while ingest waits on the manifest.
+      listing.catch(() => undefined);
+      await get().ingest(listing, { example: true });
+    },
+
+    retry() {
+      const last = lastInput;
+      if (!last) return;
+      const { queued, activity } = get();
+      if (queued) {
+        // Stuck on the repository: ask for it again; the kept folder follows when it arrives.
+        touch(activity?.step ?? STEPS.repository);
+        void get().init();
         return;
       }
-      const used: { e: Float32Array; label: string; path: string; stats: ImageStats }[] = [];
-      const decodeErrors: SkippedFile[] = [];
-      for (const o of result.outcomes) {
-        if ("error" in o) decodeErrors.push({ path: plan.sample[o.id].file.path, reason: o.error });
-        else used.push({ e: o.embedding, label: plan.sample[o.id].label, path: plan.sample[o.id].file.path, stats: o.stats });
-      }
-      set({ skipped: [...skipped, ...decodeErrors], backend: result.backend, abort: null });
-      if (result.cancelled) {
-        set({ phase: "ready", notice: `Cancelled after ${result.outcomes.length} of ${plan.sample.length} images; nothing was ranked. Drop the folder again to restart.` });
-        return;
-      }
-      if (used.length === 0) {
-        fail("None of the sampled images could be decoded (see the skipped files below). Check that they are real, complete image files.");
-        set({ phase: "ready" });
-        return;
-      }
-      // The same descriptor as the CLI's (cli/rank.ts): per-image statistics and separability too.
-      const probe = await classSeparabilityInWorker(
-        used.map((u) => u.e.slice()), // own buffers: a view would clone its whole batch's buffer
-        used.map((u) => u.label),
-        get().backendChoice,
-      );
-      const descriptor = describeTask(
-        used.map((u) => u.e),
-        used.map((u) => u.label),
-        manifest,
-        plan.usable,
-        { stats: used.map((u) => u.stats), probe },
-      );
-      await ensureZoo(get().zooId);
-      set((s) => ({
-        descriptor,
-        embedded: used.map((u) => ({ path: u.path, label: u.label, embedding: u.e })),
-        source: "images",
-        phase: "ranked",
-        timings: { embedMs: s.timings?.embedMs ?? 0, dropToTableMs: performance.now() - t0 },
-      }));
+      get().abort?.abort();
+      resetProxy();
+      void get().ingest(last.listing, { example: last.example });
     },
 
     cancel() {
-      get().abort?.abort();
+      const { queued, stalled, abort } = get();
+      abort?.abort();
+      if (queued || stalled) {
+        // Nothing to wait for: a run still waiting on the repository, or stuck, stops at once.
+        run++;
+        if (stalled) resetProxy();
+        finish();
+        set((s) => ({ phase: s.manifest ? (s.descriptor ? "ranked" : "ready") : "loading", abort: null, notice: `Cancelled while ${stalled ?? STEPS.repository}; nothing was ranked. Choose the folder again to restart.` }));
+      }
     },
 
     async selectZoo(id) {

@@ -79,7 +79,8 @@ function Results() {
   const explanation = zoo.placement ? result.placement.explanation : null;
   const open = openId ? models.find((m) => m.id === openId) : undefined;
   return (
-    <section className="results" aria-label="Ranking">
+    <section className="results" aria-label="Ranking" id="results" tabIndex={-1}>
+      <h2 className="sr-only">Ranking</h2>
       <p className="summary" data-testid="task-summary">
         {source === "link" ? "Shared ranking" : "Your task"}: {descriptor.nImages} images
         {descriptor.nClasses ? `, ${descriptor.nClasses} classes` : ", unlabelled"}
@@ -126,6 +127,42 @@ function Results() {
   );
 }
 
+/** Skips the drop zone and settings: to the ranking's one tab stop (its active row) when there is
+ * a ranking, else to the folder chooser. Focus only: the address bar's hash holds the share link. */
+function SkipLink() {
+  const ranked = useApp((s) => s.phase === "ranked");
+  const skip = (e: MouseEvent) => {
+    e.preventDefault();
+    const target =
+      document.querySelector<HTMLElement>('[data-testid="rank-table"] tbody tr[tabindex="0"]') ??
+      document.getElementById("results") ??
+      document.querySelector<HTMLElement>('[data-testid="dataset-input"]');
+    target?.scrollIntoView({ block: "nearest" });
+    target?.focus();
+  };
+  return (
+    <a className="skip-link" href="#results" onClick={skip} data-testid="skip-link">
+      {ranked ? "Skip to the ranking" : "Skip to choosing a folder"}
+    </a>
+  );
+}
+
+/** What a first visit sees below the drop zone before anything is ranked. */
+function Intro() {
+  const show = useApp((s) => !s.descriptor && !s.queued && s.phase !== "listing" && s.phase !== "embedding");
+  if (!show) return null;
+  return (
+    <section className="intro" aria-label="How it works" data-testid="intro">
+      <h2>How it works</h2>
+      <ol>
+        <li>Choose a folder with one sub-folder of images per class (a few dozen images are enough), or press “Try an example”.</li>
+        <li>A small vision model (MobileNetV2) describes a sample of them in this page; nothing is uploaded.</li>
+        <li>Your task is placed among historical tasks with measured fine-tuning results, and every model of the chosen zoo gets a predicted score: a ranked table, with the reasons, a share link and downloads.</li>
+      </ol>
+    </section>
+  );
+}
+
 export function App() {
   const init = useApp((s) => s.init);
   const phase = useApp((s) => s.phase);
@@ -139,6 +176,8 @@ export function App() {
     return () => removeEventListener("hashchange", onHash);
   }, [init]);
   return (
+    <>
+    <SkipLink />
     <main>
       <header>
         <h1>Fennec Web</h1>
@@ -151,6 +190,8 @@ export function App() {
       <DatasetSummary />
       <ZooSwitch />
       {phase === "loading" ? <p>Loading model data…</p> : <Results />}
+      <Intro />
     </main>
+    </>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from "react";
 import { useApp } from "../store/appStore.ts";
+import { ExampleAttribution } from "./Example.tsx";
 
 const THUMBS = 8;
 
@@ -7,6 +8,7 @@ const THUMBS = 8;
 export function DatasetSummary() {
   const plan = useApp((s) => s.plan);
   const source = useApp((s) => s.source);
+  const example = useApp((s) => s.example);
   const thumbs = useMemo(() => (plan ? plan.sample.slice(0, THUMBS).map((s) => ({ path: s.file.path, label: s.label, url: URL.createObjectURL(s.file.file) })) : []), [plan]);
   useEffect(() => () => thumbs.forEach((t) => URL.revokeObjectURL(t.url)), [thumbs]);
   if (!plan || source !== "images") return null;
@@ -15,8 +17,13 @@ export function DatasetSummary() {
   return (
     <details className="dataset" data-testid="dataset-summary">
       <summary>
-        Your dataset: {plan.usable} usable images{plan.labelled ? ` in ${plan.classes.length} classes` : " (unlabelled)"}, {plan.sample.length} sampled
+        {example ? "The example" : "Your dataset"}: {plan.usable} usable images{plan.labelled ? ` in ${plan.classes.length} classes` : " (unlabelled)"}, {plan.sample.length} sampled
       </summary>
+      {example && (
+        <p>
+          <ExampleAttribution />
+        </p>
+      )}
       <div className="thumbs">
         {thumbs.map((t) => (
           <img key={t.path} src={t.url} alt={`${t.label || "image"}: ${t.path}`} width={72} height={72} loading="lazy" />

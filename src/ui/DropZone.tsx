@@ -2,12 +2,15 @@ import { useRef, useState, type DragEvent } from "react";
 import { listDropped, listInput } from "../dataset/walk.ts";
 import { warmProxy } from "../worker/client.ts";
 import { useApp } from "../store/appStore.ts";
+import { Example } from "./Example.tsx";
 import { SampleSettings } from "./SampleSettings.tsx";
 
-/** Drop a folder, or pick one with the directory input (its keyboard-accessible twin). */
+/** Drop a folder, or pick one with the directory input (its keyboard-accessible twin). A folder
+ * chosen while the page still loads is kept by the store and ranked once it can be. */
 export function DropZone() {
   const ingest = useApp((s) => s.ingest);
-  const busy = useApp((s) => s.phase === "listing" || s.phase === "embedding" || s.phase === "loading");
+  // Only a run in progress refuses a new folder; the page's own loading does not.
+  const busy = useApp((s) => s.phase === "listing" || s.phase === "embedding");
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const choice = useApp((s) => s.backendChoice);
@@ -19,7 +22,11 @@ export function DropZone() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    if (busy) return;
+    if (busy) {
+      // Said, not ignored: the run in progress keeps the workers until it ends or is cancelled.
+      useApp.setState((s) => ({ errors: [...s.errors, "A folder is being ranked already: wait for its table, or press Cancel, then drop the new folder again."] }));
+      return;
+    }
     void ingest(listDropped(e.dataTransfer.items));
   };
 
@@ -43,25 +50,28 @@ export function DropZone() {
         One sub-folder per class (<code>my-task/cat/1.jpg</code>), or a flat folder for an unlabelled task. Images stay on
         this computer: they are embedded in this page and never uploaded.
       </p>
-      <label className="button">
-        Choose a folder…
-        <input
-          ref={input}
-          type="file"
-          data-testid="dataset-input"
-          // @ts-expect-error: webkitdirectory is not in React's types but every current browser supports it
-          webkitdirectory=""
-          directory=""
-          multiple
-          disabled={busy}
-          onChange={(e) => {
-            const files = e.currentTarget.files;
-            if (files && files.length) void ingest(Promise.resolve(listInput(files)));
-            else if (files) void ingest(Promise.resolve({ files: [], unreadable: [] }));
-            e.currentTarget.value = "";
-          }}
-        />
-      </label>
+      <div className="dz-buttons">
+        <label className="button">
+          Choose a folder…
+          <input
+            ref={input}
+            type="file"
+            data-testid="dataset-input"
+            // @ts-expect-error: webkitdirectory is not in React's types but every current browser supports it
+            webkitdirectory=""
+            directory=""
+            multiple
+            disabled={busy}
+            onChange={(e) => {
+              const files = e.currentTarget.files;
+              if (files && files.length) void ingest(Promise.resolve(listInput(files)));
+              else if (files) void ingest(Promise.resolve({ files: [], unreadable: [] }));
+              e.currentTarget.value = "";
+            }}
+          />
+        </label>
+        <Example />
+      </div>
       <SampleSettings />
     </section>
   );

@@ -50,7 +50,9 @@ function proxyWorker(choice: BackendChoice): Promise<ProxyReady> {
     // While the service worker downloads the model and WASM (cacheLarge), wait: the worker is then
     // made under the active service worker and reads both from its cache, one download in all.
     const settled = serviceWorkerSettled ?? Promise.resolve();
+    sessionStage = serviceWorkerSettled ? "waiting for the offline copy of the model" : "starting the proxy model";
     ready = settled.then(() => {
+      sessionStage = "starting the proxy model";
       if (!worker) {
         worker = new Worker(new URL("./embed.worker.ts", import.meta.url), { type: "module", name: "fennec-proxy" });
         remote = Comlink.wrap<EmbedWorkerApi>(worker);
@@ -59,12 +61,45 @@ function proxyWorker(choice: BackendChoice): Promise<ProxyReady> {
       return api.init({ modelUrl: appUrl(MODEL_PATH), backend: choice, keep: firstVisitWithServiceWorker() }).then((r) => ({ ...r, api }));
     });
     const requested = performance.now();
+    const mine = ready;
     ready.then(
-      ({ steps }) => performance.mark(PROXY_READY_MARK, { detail: { requestedMs: requested, ...steps } satisfies ProxyReadyDetail }),
-      () => (ready = null),
+      ({ steps }) => {
+        if (ready === mine) sessionStage = null;
+        performance.mark(PROXY_READY_MARK, { detail: { requestedMs: requested, ...steps } satisfies ProxyReadyDetail });
+      },
+      () => {
+        if (ready !== mine) return;
+        ready = null;
+        sessionStage = null;
+      },
     );
   }
   return ready;
+}
+
+/** What the proxy session is waiting on while it starts (null once ready): the page's watchdog
+ * names it when a run makes no progress. */
+let sessionStage: string | null = null;
+export function proxyStage(): string | null {
+  return sessionStage;
+}
+
+/**
+ * Throws the proxy and decode workers away (a run stuck in them: a session start that never
+ * settles, a decode that never returns) so that the next run starts fresh ones. Calls still
+ * waiting on the old workers never settle; the store ignores the run they belong to.
+ */
+export function resetProxy(): void {
+  worker?.terminate();
+  worker = null;
+  remote = null;
+  ready = null;
+  readyFor = null;
+  sessionStage = null;
+  // A retry does not wait again for the service worker's offline download.
+  serviceWorkerSettled = null;
+  for (const w of pool ?? []) w.worker.terminate();
+  pool = null;
 }
 
 /** Starts the worker and the proxy session ahead of need, on a sign the person is about to
@@ -127,6 +162,7 @@ function cacheLarge(reg: ServiceWorkerRegistration, urls: string[]): Promise<voi
 }
 
 interface DecodeWorker {
+  worker: Worker;
   api: Comlink.Remote<PrepareWorkerApi>;
   /** batches given to it and not yet back */
   busy: number;
@@ -141,10 +177,10 @@ export function decodePoolSize(cores = navigator.hardwareConcurrency || 1): numb
 }
 
 function decodePool(): DecodeWorker[] {
-  pool ??= Array.from({ length: decodePoolSize() }, (_, i) => ({
-    api: Comlink.wrap<PrepareWorkerApi>(new Worker(new URL("./prepare.worker.ts", import.meta.url), { type: "module", name: `fennec-decode-${i}` })),
-    busy: 0,
-  }));
+  pool ??= Array.from({ length: decodePoolSize() }, (_, i) => {
+    const worker = new Worker(new URL("./prepare.worker.ts", import.meta.url), { type: "module", name: `fennec-decode-${i}` });
+    return { worker, api: Comlink.wrap<PrepareWorkerApi>(worker), busy: 0 };
+  });
   return pool;
 }
 

@@ -82,7 +82,7 @@ const HF_CLASS_TYPE: Record<string, string> = {
 };
 
 /** Parameters without the classifier head, so checkpoints with different label counts compare. */
-function backbone(params: number, featureDim?: number, labels?: number): number {
+export function backbone(params: number, featureDim?: number, labels?: number): number {
   const head = featureDim && labels ? (featureDim + 1) * labels : 0;
   return params > head ? params - head : params;
 }

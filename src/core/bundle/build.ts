@@ -4,7 +4,7 @@ import { pivotRecords, priorScores, standardiseColumns, withoutTasks, type TidyR
 import { meanCentredUnit } from "../task/descriptor.ts";
 import { buildMetaModel } from "../task/meta.ts";
 import { summariseImageStats, type ImageStats } from "../task/imageStats.ts";
-import { fitPlacement } from "../task/placement.ts";
+import { fitPlacement, type PlacementInput } from "../task/placement.ts";
 import { priorTaskVector } from "../task/mapper.ts";
 import { TASK_CLASSES, taskSize, type ZooDefinition } from "../zoos.ts";
 import { withHash } from "./hash.ts";
@@ -22,9 +22,12 @@ export interface BuildZooInput {
   /** Task ids removed everywhere (leave-one-task-out). */
   excludeTasks?: readonly string[];
   provenance: string;
-  /** The manifest's image tasks (domain statistics, separability): what the placement model is
-   * fitted on when the definition asks for one. */
+  /** The manifest's image tasks: which historical tasks have images in this build (a held-out
+   * task's sample is not among them). */
   imageTasks?: readonly ImageTask[];
+  /** What the placement model is fitted on: the pipeline's inputs for samples of each image
+   * task's stored folder, by image-sample key (cli/node/samples.ts). */
+  placementSamples?: ReadonlyMap<string, readonly PlacementInput[]>;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface BuildZooInput {
  * definition gives a meta-score weight (`mapper.meta`, even 0), the meta-score model fitted on the
  * same standardised records (src/core/task/meta.ts).
  */
-export function buildZoo({ def, records, info, excludeTasks = [], provenance, imageTasks = [] }: BuildZooInput): Zoo {
+export function buildZoo({ def, records, info, excludeTasks = [], provenance, imageTasks = [], placementSamples = new Map() }: BuildZooInput): Zoo {
   const full = pivotRecords(records);
   const matrix = withoutTasks(full, excludeTasks);
   if (matrix.tasks.length < 2) throw new Error(`zoo ${def.id}: fewer than two tasks left after exclusion`);
@@ -56,13 +59,15 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance, im
   const modelRows = matrix.models.map((id, m) => ({
     id,
     ...infos[m],
+    // Every model carries a backbone id; one the metadata does not group is its own.
+    backbone: infos[m].backbone ?? id,
     measured: true,
     prior: round(prior[m], VECTOR_DIGITS),
     vector: rv(U[m]),
     ...(meta && { meta: meta.rows[m] }),
     results: Object.fromEntries(matrix.tasks.map((t, i) => [t, matrix.values[m][i]]).filter(([, v]) => !Number.isNaN(v))),
   }));
-  const placement = def.mapper.placement ? fitZooPlacement(def, taskRows, modelRows, imageTasks) : null;
+  const placement = def.mapper.placement ? fitZooPlacement(def, taskRows, modelRows, imageTasks, placementSamples) : null;
   return withHash<Zoo>({
     schema: BUNDLE_SCHEMA,
     zoo: def.id,
@@ -82,22 +87,20 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance, im
 const PLACEMENT_DIGITS = 6;
 
 /** The placement model of a zoo, fitted on its image-backed tasks (those whose sample is in the
- * manifest), rounded for the bundle. */
+ * manifest), each described by the samples of its stored folder; rounded for the bundle. */
 export function fitZooPlacement(
   def: ZooDefinition,
   tasks: readonly Pick<Zoo["tasks"][number], "id" | "imageTask" | "vector">[],
   models: readonly Pick<ZooModel, "vector" | "prior">[],
   imageTasks: readonly ImageTask[],
+  samples: ReadonlyMap<string, readonly PlacementInput[]>,
 ): Zoo["placement"] | null {
   const settings = def.mapper.placement;
   if (!settings) return null;
-  const byKey = new Map(imageTasks.map((t) => [t.key, t]));
+  const present = new Set(imageTasks.map((t) => t.key));
   const train = tasks
-    .filter((t) => t.imageTask !== null && byKey.has(t.imageTask))
-    .map((t) => {
-      const img = byKey.get(t.imageTask!)!;
-      return { task: t.id, vector: t.vector, input: { domain: img.domain, probe: img.probe, nClasses: TASK_CLASSES[t.id] ?? 0, size: taskSize(def, t.id) ?? 0 } };
-    });
+    .filter((t) => t.imageTask !== null && present.has(t.imageTask) && samples.has(t.imageTask))
+    .map((t) => ({ task: t.id, vector: t.vector, inputs: samples.get(t.imageTask!)! }));
   if (train.length < 2) return null;
   const fit = fitPlacement(train, priorTaskVector({ tasks, mapper: def.mapper, models }), settings);
   const r = (v: number[]) => v.map((x) => round(x, PLACEMENT_DIGITS));
@@ -114,7 +117,7 @@ export interface ImageTaskEmbeddings {
   probe: number | null;
 }
 
-const CENTROID_DIGITS = 5;
+export const CENTROID_DIGITS = 5;
 
 /** The centring vector and per-task centroids that new tasks are compared with. */
 export function buildCentroids(tasks: readonly ImageTaskEmbeddings[]): { center: number[]; imageTasks: ImageTask[] } {
@@ -135,7 +138,7 @@ export function buildCentroids(tasks: readonly ImageTaskEmbeddings[]): { center:
 export function buildManifest(input: {
   provenance: string;
   proxy: Manifest["proxy"];
-  centroids: { center: number[]; imageTasks: ImageTask[] };
+  centroids: { center: number[]; imageTasks: ImageTask[]; finetuneData?: { key: string; centroid: number[] }[] };
   zoos: { zoo: Zoo; file: string; predicted: boolean }[];
 }): Manifest {
   return withHash<Manifest>({
@@ -144,6 +147,7 @@ export function buildManifest(input: {
     proxy: input.proxy,
     center: input.centroids.center,
     imageTasks: input.centroids.imageTasks,
+    ...(input.centroids.finetuneData?.length && { finetuneData: input.centroids.finetuneData }),
     zoos: input.zoos.map(({ zoo, file, predicted }) => ({ id: zoo.zoo, name: zoo.name, file, hash: zoo.hash, nModels: zoo.models.length, predicted })),
   });
 }

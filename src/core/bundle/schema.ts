@@ -52,6 +52,9 @@ export const ManifestSchema = z.object({
   /** Mean embedding of all historical images: subtracting it makes cosines discriminative. */
   center: vector,
   imageTasks: z.array(ImageTaskSchema).min(1),
+  /** Samples of data some model was fine-tuned on that are not among `imageTasks` (a task held
+   * out by --exclude-task); absent in the committed bundle, where every sample is a task. */
+  finetuneData: z.array(z.object({ key: z.string().min(1), centroid: vector })).optional(),
   zoos: z
     .array(
       z.object({
@@ -114,6 +117,17 @@ export const ZooModelSchema = z.object({
   meta: z.array(finite).optional(),
   /** Measured results on historical tasks (the zoo's metric, raw). */
   results: z.record(z.string(), finite),
+  /** Key of the image sample (shared/data/images) of the data this checkpoint was itself
+   * fine-tuned on, where we hold one (e.g. "eurosat"); null/absent: none. Model metadata: it stays
+   * when --exclude-task holds that dataset out as a task. */
+  finetunedOn: z.string().min(1).nullable().optional(),
+  /** Shared by the models whose backbone weights have one origin (re-uploads, resolution
+   * variants, small fine-tunes of one checkpoint): the table shows one row per backbone
+   * (src/core/backbone.ts, docs/BACKBONES.md). Absent in older bundles: the model's own id. */
+  backbone: z.string().min(1).optional(),
+  /** Predicted models only: the measured models nearest in architecture (archi2vec cosine), the
+   * "relatives" whose fitted vectors shaped the prediction (src/core/coldstart/explain.ts). */
+  relatives: z.array(z.object({ id: z.string().min(1), cosine: finite })).max(10).optional(),
 });
 
 export const MetaModelSchema = z.object({
@@ -137,6 +151,10 @@ export const ZooSchema = z.object({
   description: z.string(),
   metric: z.string(),
   provenance: z.string(),
+  /** Predicted zoos: what the order comes from. "predictor": the cold-start vectors; a baseline
+   * ("imagenetTop1", "params"): the vectors carry that score alone (factors 0, bias = its z-score),
+   * because the predictor did not beat it (npm run validate-timm, docs/COLDSTART.md). */
+  rankedBy: z.enum(["predictor", "imagenetTop1", "params"]).optional(),
   rank: z.number().int().positive(),
   mapper: z.object({
     /** Softmax temperature over cosine similarities to the image-backed tasks. */
@@ -148,6 +166,11 @@ export const ZooSchema = z.object({
     /** The placement settings chosen by the evaluation (null: the prior, no correction). */
     placement: z
       .object({ kind: z.enum(["ridge", "kernel"]), features: z.array(PlacementFeatureSchema).min(1), strength: finite, bandwidth: finite })
+      .nullable()
+      .optional(),
+    /** The fine-tuning-data term (zoos.ts FinetuneSettings; null/absent: off). */
+    finetune: z
+      .object({ weight: finite.refine((x) => x >= 0, "must not be negative"), threshold: finite.refine((x) => x >= -1 && x < 1, "must be within -1..1") })
       .nullable()
       .optional(),
   }),

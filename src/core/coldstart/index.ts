@@ -2,3 +2,4 @@
 export * from "./pretraining.ts";
 export * from "./features.ts";
 export * from "./model.ts";
+export * from "./explain.ts";

@@ -21,6 +21,14 @@ export interface TaskDescriptor {
   /** Class separability in proxy space (src/core/task/separability.ts); null for an unlabelled
    * folder or one with too few images per class; absent when not computed. */
   probe?: number | null;
+  /** What the person says of the whole dataset (the folder may be a sample of it): its number
+   * of training images and of classes. Absent: the folder's own counts (src/core/task/counts.ts). */
+  stated?: StatedFacts;
+}
+
+export interface StatedFacts {
+  size?: number;
+  classes?: number;
 }
 
 export const SIM_DIGITS = 3;
@@ -28,6 +36,18 @@ export const SIM_DIGITS = 3;
 export interface CentroidSpace {
   center: readonly number[];
   imageTasks: readonly { key: string; centroid: readonly number[] }[];
+  /** Samples of data some model was fine-tuned on that are not historical tasks here (a task
+   * held out with --exclude-task): still compared with, for the fine-tuning-data term. */
+  finetuneData?: readonly { key: string; centroid: readonly number[] }[];
+}
+
+/** Checks stated facts; returns a problem in words, or null. */
+export function checkStated(stated: StatedFacts): string | null {
+  if (stated.size !== undefined && !(Number.isInteger(stated.size) && stated.size >= 1 && stated.size <= 1e9))
+    return `the dataset size must be a whole number of images from 1 to 1,000,000,000, got ${stated.size}`;
+  if (stated.classes !== undefined && !(Number.isInteger(stated.classes) && stated.classes >= 2 && stated.classes <= 1e6))
+    return `the number of classes must be a whole number from 2 to 1,000,000, got ${stated.classes}`;
+  return null;
 }
 
 /** Centre on the historical mean, then L2-normalise: the per-image unit that centroids average. */
@@ -52,13 +72,13 @@ export function describeTask(
   labels: readonly string[],
   space: CentroidSpace,
   size?: number,
-  extra: { stats?: readonly ImageStats[]; probe?: number | null } = {},
+  extra: { stats?: readonly ImageStats[]; probe?: number | null; stated?: StatedFacts } = {},
 ): TaskDescriptor {
   if (embeddings.length === 0) throw new Error("describeTask: no embeddings");
   if (size !== undefined && !(Number.isFinite(size) && size >= 0)) throw new Error(`describeTask: size must be a count of images, got ${size}`);
   const m = meanCentredUnit(embeddings, space.center);
   const sims: Record<string, number> = {};
-  for (const t of space.imageTasks) sims[t.key] = round(cosine(m, t.centroid), SIM_DIGITS);
+  for (const t of [...space.imageTasks, ...(space.finetuneData ?? [])]) sims[t.key] = round(cosine(m, t.centroid), SIM_DIGITS);
   const classes = new Set(labels.filter((l) => l !== ""));
   if (extra.stats && extra.stats.length !== embeddings.length) throw new Error("describeTask: one ImageStats per embedding expected");
   return {
@@ -68,6 +88,7 @@ export function describeTask(
     sims,
     ...(extra.stats && { domain: summariseImageStats(extra.stats) }),
     ...(extra.probe !== undefined && { probe: extra.probe }),
+    ...(extra.stated && (extra.stated.size !== undefined || extra.stated.classes !== undefined) && { stated: { ...extra.stated } }),
   };
 }
 

@@ -18,6 +18,10 @@ import type { DomainStats } from "./imageStats.ts";
  */
 export const PLACEMENT_FEATURES = ["top1", "entropy", "logShorter", "grey", "probe", "logClasses", "logSize"] as const;
 export type PlacementFeature = (typeof PLACEMENT_FEATURES)[number];
+/** What the images say, without the counts. The counts of a folder are not the dataset's (a
+ * 120-image sample of EuroSAT is not a 120-image task), so they reach the ranking only through
+ * the meta-score, with the folder-count rule of `taskCounts` (src/core/task/counts.ts). */
+export const IMAGE_FEATURES: PlacementFeature[] = ["top1", "entropy", "logShorter", "grey", "probe"];
 
 /** What the placement model reads of a task. */
 export interface PlacementInput {
@@ -76,37 +80,49 @@ export interface PlacementModel extends PlacementSettings {
 
 export interface TrainingTask {
   task: string;
-  input: PlacementInput;
+  /** What the pipeline makes of samples of the task: its whole stored folder and sub-samples of
+   * it, so the fit sees how much a descriptor moves from one sample of a task to another. */
+  inputs: readonly PlacementInput[];
   /** The task's vector in the zoo's space. */
   vector: readonly number[];
 }
 
 const dist2 = (a: readonly number[], b: readonly number[]) => a.reduce((s, x, i) => s + (x - b[i]) ** 2, 0);
 
+/**
+ * Every sample of every task is a row; each task weighs the same in the ridge fit, however many
+ * samples it has. The kernel and the distance gate read one point per task: the mean of its
+ * samples' standardised features.
+ */
 export function fitPlacement(tasks: readonly TrainingTask[], priorVector: readonly number[], s: PlacementSettings): PlacementModel {
   if (tasks.length < 2) throw new Error("fitPlacement: needs at least two historical tasks");
+  if (tasks.some((t) => t.inputs.length === 0)) throw new Error("fitPlacement: a training task has no sample");
   const p = s.features.length;
-  const raw = tasks.map((t) => rawPlacementFeatures(t.input, s.features));
+  const raw = tasks.map((t) => t.inputs.map((i) => rawPlacementFeatures(i, s.features)));
   const mean: number[] = [];
   const std: number[] = [];
   for (let j = 0; j < p; j++) {
-    const col = raw.map((r) => r[j]).filter(Number.isFinite);
+    const col = raw.flat().map((r) => r[j]).filter(Number.isFinite);
     const m = col.length ? col.reduce((a, b) => a + b, 0) / col.length : 0;
     const sd = col.length ? Math.sqrt(col.reduce((a, b) => a + (b - m) ** 2, 0) / col.length) : 0;
     mean.push(m);
     std.push(sd > 1e-9 ? sd : 1);
   }
-  const X = raw.map((r) => standardise(r, mean, std));
+  const X = raw.map((rows) => rows.map((r) => standardise(r, mean, std)));
+  const centre = X.map((rows) => rows[0].map((_, j) => rows.reduce((a, r) => a + r[j], 0) / rows.length));
   const deltas = tasks.map((t) => t.vector.map((v, i) => v - priorVector[i]));
-  const weights = s.kind === "ridge" && p > 0 ? priorVector.map((_, i) => ridge(X, deltas.map((d) => d[i]), s.strength)) : [];
-  const nn = X.map((x, i) => Math.sqrt(Math.min(...X.filter((_, j) => j !== i).map((y) => dist2(x, y)))));
+  // Each row weighted 1/√(samples of its task) by scaling the row and its target alike.
+  const rowsX = X.flatMap((rows) => rows.map((r) => r.map((x) => x / Math.sqrt(rows.length))));
+  const rowsY = (i: number) => X.flatMap((rows, t) => rows.map(() => deltas[t][i] / Math.sqrt(rows.length)));
+  const weights = s.kind === "ridge" && p > 0 ? priorVector.map((_, i) => ridge(rowsX, rowsY(i), s.strength)) : [];
+  const nn = centre.map((x, i) => Math.sqrt(Math.min(...centre.filter((_, j) => j !== i).map((y) => dist2(x, y)))));
   return {
     ...s,
     features: [...s.features],
     mean,
     std,
     weights,
-    train: tasks.map((t, i) => ({ task: t.task, x: X[i], delta: deltas[i] })),
+    train: tasks.map((t, i) => ({ task: t.task, x: centre[i], delta: deltas[i] })),
     reach: Math.max(...nn, 1e-6),
   };
 }

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import type { Zoo, ZooModel } from "../../core/bundle/schema.ts";
 import { dot } from "../../core/math/linalg.ts";
 import type { Ranking } from "../../core/ranking.ts";
@@ -5,6 +6,7 @@ import { useApp } from "../../store/appStore.ts";
 import { CopyButton } from "../CopyButton.tsx";
 import { ObservedEntry } from "../observed/Observed.tsx";
 import { formatCount } from "../format.ts";
+import { focusRow } from "../table/RankTable.tsx";
 
 function codeLine(m: ZooModel): string {
   return m.library === "hf" ? `from transformers import AutoModelForImageClassification\nmodel = ${m.code}` : m.library === "timm" ? `import timm\nmodel = ${m.code}` : m.library === "torchvision" ? `import torchvision\nmodel = ${m.code}` : m.code;
@@ -13,18 +15,41 @@ function codeLine(m: ZooModel): string {
 /** Why a model ranks where it does: what it is, how it did before, which tasks this one resembles. */
 export function ModelDetail({ zoo, result, model, predicted }: { zoo: Zoo; result: Ranking; model: ZooModel; predicted?: number }) {
   const setView = useApp((s) => s.setView);
+  const panel = useRef<HTMLElement>(null);
+  // The panel takes focus when the person opened it (from a row, a plot point, a list); not when a
+  // share link opens it with the page, where focus has not moved yet.
+  useEffect(() => {
+    const from = document.activeElement;
+    if (from && from !== document.body && !panel.current?.contains(from)) panel.current?.focus();
+  }, [model.id]);
+  const close = () => {
+    setView({ open: null });
+    focusRow(model.id);
+  };
   const position = result.ranking.findIndex((r) => r.model === model.id);
   const score = result.ranking[position]?.score ?? 0;
   const weightOf = new Map(result.placement.weights.map((w) => [w.task, w.weight]));
   const code = codeLine(model);
   const ops = model.archInfo ? Object.entries(model.archInfo.ops).sort((a, b) => b[1] - a[1]) : [];
   return (
-    <aside className="detail" data-testid="model-detail" aria-label={`Details of ${model.name}`}>
+    <aside
+      className="detail"
+      data-testid="model-detail"
+      aria-label={`Details of ${model.name}`}
+      ref={panel}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          close();
+        }
+      }}
+    >
       <header>
         <h2>
           #{position + 1} {model.name}
         </h2>
-        <button type="button" className="link" onClick={() => setView({ open: null })} aria-label="Close details">
+        <button type="button" className="link" onClick={close} aria-label="Close details (Escape)">
           Close
         </button>
       </header>
@@ -44,7 +69,7 @@ export function ModelDetail({ zoo, result, model, predicted }: { zoo: Zoo; resul
         <CopyButton text={code} label="Copy code" testid="copy-code" />
         {model.library !== "user" && (
           <a href={model.url} target="_blank" rel="noopener noreferrer">
-            Model page
+            model page ↗<span className="sr-only"> (opens a new tab)</span>
           </a>
         )}
       </div>

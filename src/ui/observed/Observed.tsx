@@ -6,6 +6,12 @@ import { useApp } from "../../store/appStore.ts";
 
 const fmt = (zoo: Pick<Zoo, "metric">, v: number) => (metricRange(zoo).percent ? v.toFixed(1) : v.toFixed(3));
 
+/** The metric with its range, once: some metric names carry it already ("accuracy (0–1)"). */
+function withRange(metric: string, range: { min: number; max: number }): string {
+  const span = `${range.min}–${range.max}`;
+  return metric.includes(`(${span})`) ? metric : `${metric} (${span})`;
+}
+
 /** In the model detail panel: enter what fine-tuning this model on your task gave. */
 export function ObservedEntry({ zoo, model, predicted }: { zoo: Zoo; model: ZooModel; predicted: number | undefined }) {
   const observed = useApp((s) => s.observed);
@@ -31,7 +37,7 @@ export function ObservedEntry({ zoo, model, predicted }: { zoo: Zoo; model: ZooM
           }}
         >
           <label>
-            Fine-tuned {model.name} on your task: {zoo.metric} ({range.min}–{range.max}){" "}
+            Fine-tuned {model.name} on your task: {withRange(zoo.metric, range)}{" "}
             <input
               data-testid="observed-value"
               inputMode="decimal"
