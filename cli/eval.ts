@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { predictionAnchors, reportedAnchors, type AnchorRow } from "../src/core/eval/anchors.ts";
-import { evaluateServedZoo, type ServedZoo } from "../src/core/eval/served.ts";
+import { evaluateIntervals, evaluateServedZoo, type ServedZoo } from "../src/core/eval/served.ts";
 import { SUBSAMPLE_MAX_CLASSES, SUBSAMPLE_SEEDS, SUBSAMPLE_SIZES } from "../src/core/eval/samples.ts";
 import { COUNT_Z_LIMIT } from "../src/core/task/counts.ts";
 import { ZOO_DEFINITIONS } from "../src/core/zoos.ts";
@@ -44,6 +44,7 @@ if (args.values.md && args.values.zoo) {
 const t0 = performance.now();
 const results = zooIds.map((id) => evaluateServedZoo(servedZooData(id), { onFold: (z, t) => console.error(`${z}/${t} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`) }));
 const byZoo = new Map(results.map((r) => [r.zoo, r]));
+const intervals = new Map(zooIds.map((id) => [id, evaluateIntervals(servedZooData(id))]));
 
 // The published methods, on the same records.
 const def = (id: string) => ZOO_DEFINITIONS.find((d) => d.id === id)!;
@@ -73,7 +74,7 @@ if (classic) {
 
 const report = {
   served: Object.fromEntries(results.map((r) => [r.zoo, Object.fromEntries(r.tasks.map((t) => [t.task, { key: t.key, nModels: t.nModels, stored: t.stored, small: t.small, chosen: t.chosen }]))])),
-  zoos: Object.fromEntries(results.map(({ tasks: _t, rankings: _r, ...z }) => [z.zoo, z])),
+  zoos: Object.fromEntries(results.map(({ tasks: _t, rankings: _r, ...z }) => [z.zoo, { ...z, interval: intervals.get(z.zoo) }])),
   anchors,
   protocol: { smallSizes: SUBSAMPLE_SIZES, seeds: SUBSAMPLE_SEEDS, maxClasses: SUBSAMPLE_MAX_CLASSES, countZLimit: COUNT_Z_LIMIT },
   timings: { total_ms: performance.now() - t0 },
@@ -87,15 +88,24 @@ else if (!args.values.md)
   for (const z of results) {
     console.log(`${z.zoo}: served ${f(z.mean.stored.weightedTau)} vs prior ${f(z.mean.stored.prior)} (nested ${f(z.mean.stored.nested)}); ships "${z.configured}", selection picks "${z.selected}"`);
     for (const [k, v] of Object.entries(z.mean.small)) console.log(`  ${k}: served ${f(v.weightedTau)} vs prior ${f(v.prior)} (nested ${f(v.nested)})`);
+    const iv = intervals.get(z.zoo)!;
+    console.log(`  80% interval coverage before/after one result ${f(iv.mean.coverageBefore, 2)}/${f(iv.mean.coverageAfter, 2)}; MAE ${f(iv.mean.maeBefore, 4)} → ${f(iv.mean.maeAfter, 4)} (each model's mean historical result ${f(iv.mean.maeBaseline, 4)}); ships ${JSON.stringify(iv.shipped)}`);
   }
 if (args.values.md) {
   writeFileSync(resolve(REPO, "docs/EVALUATION.md"), markdown(results, anchors as { transfergraph: ReturnType<typeof predictionAnchors>; sfda: ReturnType<typeof reportedAnchors> }));
   console.error("wrote docs/EVALUATION.md");
 }
+for (const z of results) {
+  const def = ZOO_DEFINITIONS.find((d) => d.id === z.zoo)!;
+  const iv = intervals.get(z.zoo)!.shipped;
+  const same = (a: number[] | undefined, b: number[]) => !!a && a.every((x, i) => Math.abs(x - b[i]) < 0.005);
+  if (!same(def.interval?.before, iv.before) || !same(def.interval?.after, iv.after))
+    console.error(`note: ${z.zoo}'s interval in src/core/zoos.ts (${JSON.stringify(def.interval)}) is not the measured ${JSON.stringify(iv)}`);
+}
 for (const z of results)
   if (z.configured !== z.selected) console.error(`note: ${z.zoo} is configured with "${z.configured}" but the selection picks "${z.selected}" (src/core/zoos.ts)`);
 
-function markdown(rs: (ServedZoo & { rankings: unknown })[], a: { transfergraph: ReturnType<typeof predictionAnchors>; sfda: ReturnType<typeof reportedAnchors> }): string {
+function markdown(rs: (ServedZoo & { rankings: unknown })[],  a: { transfergraph: ReturnType<typeof predictionAnchors>; sfda: ReturnType<typeof reportedAnchors> }): string {
   const out: string[] = [];
   out.push(`# Evaluation: what is served`, ``);
   out.push(
@@ -130,6 +140,18 @@ function markdown(rs: (ServedZoo & { rankings: unknown })[], a: { transfergraph:
     );
     out.push(z.below.length ? `Tasks more than 0.05 below their prior on the stored folder: ${z.below.join(", ")}.` : `No task falls more than 0.05 below its prior on the stored folder.`, ``);
   }
+  out.push(`## Predicted results and their 80% intervals`, ``);
+  out.push(
+    `Each model's predicted result is in the zoo's units (\`src/core/task/predicted.ts\`): before any measured result, the historical tasks' mean level plus a typical spread times the model's score; after one measured result (the model the ranking puts first, as try-first proposes), the fold-in's own fit. The interval is the prediction plus the 10th and 90th percentiles of standardised residuals on held-out tasks; *coverage* is measured nested: each task's interval made from the other tasks' residuals. Baseline: each model's mean historical result.`,
+    ``,
+    `| zoo | task | coverage before | coverage after one | MAE before | MAE after one | MAE baseline |`,
+    `|---|---|---|---|---|---|---|`,
+  );
+  for (const iv of intervals.values()) {
+    for (const t of iv.tasks) out.push(`| ${iv.zoo} | ${t.task} | ${f(t.coverageBefore, 2)} | ${f(t.coverageAfter, 2)} | ${f(t.maeBefore, 4)} | ${f(t.maeAfter, 4)} | ${f(t.maeBaseline, 4)} |`);
+    out.push(`| **${iv.zoo}** | **mean** | **${f(iv.mean.coverageBefore, 2)}** | **${f(iv.mean.coverageAfter, 2)}** | **${f(iv.mean.maeBefore, 4)}** | **${f(iv.mean.maeAfter, 4)}** | **${f(iv.mean.maeBaseline, 4)}** |`);
+  }
+  out.push(``, `Shipped percentiles (all tasks pooled, in units of the spread): ${[...intervals.values()].map((iv) => `${iv.zoo} before [${iv.shipped.before.map((x) => f(x, 2)).join(", ")}], after one [${iv.shipped.after.map((x) => f(x, 2)).join(", ")}]`).join("; ")}.`, ``);
   const anchorTable = (rows: AnchorRow[], tasks: string[]) => [
     `| method | ${tasks.join(" | ")} | mean |`,
     `|---|${tasks.map(() => "---|").join("")}---|`,

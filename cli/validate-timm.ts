@@ -19,7 +19,7 @@ if (args.values.lomo) {
   if (args.values.json) console.log(JSON.stringify(lomo, null, 1));
   else {
     const e = lomo.evaluation;
-    const t = (s: { kendallTau: number | null; weightedTau: number | null; mae?: number | null }) => `${s.kendallTau} | ${s.weightedTau} | ${s.mae ?? "—"}`;
+    const t = (s: Record<string, number | null>) => `${s.kendallTau} | ${s.weightedTau} | ${s.mae ?? "—"}`;
     console.log("| | Kendall τ | weighted τ | MAE |\n|---|---|---|---|");
     console.log(`| leave-one-model-out | ${t(e.method.all)} |`);
     console.log(`| leave-one-architecture-out | ${t(e.leaveOneArchitectureOut!.all)} |`);

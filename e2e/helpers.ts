@@ -4,7 +4,8 @@ import { resolve } from "node:path";
 export const FIXTURES = resolve(import.meta.dirname, "fixtures");
 
 /** Picks a folder through the `dataset-input` directory input, as a person would: once it is
- * enabled (the bundle has loaded; a folder chosen before that would be ignored). */
+ * enabled (it is disabled while a run is in progress; a folder chosen while the page still loads
+ * is kept and ranked once it can be, e2e/first-visit-stress.spec.ts). */
 export async function chooseFolder(page: Page, folder: string): Promise<void> {
   await expect(page.getByTestId("dataset-input")).toBeEnabled();
   await page.getByTestId("dataset-input").setInputFiles(folder);

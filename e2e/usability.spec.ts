@@ -25,6 +25,7 @@ async function tabUntil(page: Page, done: (f: Awaited<ReturnType<typeof focused>
 
 test("keyboard only: the example, a skip link, one tab stop with arrow keys, the panel takes and gives back focus; axe finds no violation", async ({ page }) => {
   await page.goto("/?backend=wasm");
+  await expect(page.getByTestId("example-dataset")).toBeVisible();
   // From the top of the page: the skip link first, then the example button within a few presses.
   await page.keyboard.press("Tab");
   await expect(page.getByTestId("skip-link")).toBeFocused();
@@ -116,6 +117,9 @@ test("the example ranks a bundled CC BY folder from the app's own origin, with i
   await expect(page.getByTestId("intro")).toBeVisible();
   await expect(page.getByTestId("example-attribution").first()).toContainText("CC BY 4.0");
   await expect(page.getByTestId("example-attribution").first()).toContainText("Caltech-101");
+  // The first visit's page, before anything is ranked, has no accessibility violation either.
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help}`)).toEqual([]);
   await page.getByTestId("example-dataset").click();
   expect(new Set(await topModels(page, 10)).size).toBe(10);
   await expect(page.getByTestId("intro")).toHaveCount(0);
@@ -170,7 +174,41 @@ test.describe("phone (390 × 844)", () => {
       });
       expect(onTop, `"${text}" is drawn on top`).toBe(true);
     }
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.map((v) => `${v.id} (${v.impact}): ${v.help}`)).toEqual([]);
     await detail.getByRole("button", { name: /Close/ }).click();
     await expect(detail).toHaveCount(0);
+  });
+});
+
+test.describe("offline", () => {
+  test.use({ serviceWorkers: "allow" });
+
+  test("the example's photos are not part of the service worker's install, and once used the example ranks offline", async ({ page, context }) => {
+    await page.goto("/?backend=wasm");
+    const cachedPaths = () =>
+      page.evaluate(async () => {
+        const names = await caches.keys();
+        return (await Promise.all(names.map(async (n) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname)))).flat();
+      });
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+    });
+    expect((await cachedPaths()).filter((p) => p.startsWith("/example/caltech-mini/"))).toEqual([]);
+    await page.getByTestId("example-dataset").click();
+    const top = await topModels(page, 10);
+    // The model and the WASM reach the cache from the session's own download; the photos on use.
+    await expect
+      .poll(async () => {
+        const keys = await cachedPaths();
+        return [keys.filter((p) => p.startsWith("/example/caltech-mini/")).length, keys.includes("/models/mobilenetv2-fp32.onnx") && keys.some((k) => k.endsWith(".wasm"))];
+      })
+      .toEqual([32, true]);
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId("example-dataset").click();
+    expect(await topModels(page, 10)).toEqual(top);
+    await expect(page.getByTestId("error")).toHaveCount(0);
   });
 });

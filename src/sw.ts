@@ -3,7 +3,8 @@
  * `fennec-sw` plugin in vite.config.ts transpiles this file to dist/sw.js and fills in the list of
  * every file of the build and a version hashed from their contents).
  * - install: every file is cached (app shell, hashed JS/CSS/WASM, the proxy model, the bundle), so
- *   that a first visit that never ranked is enough to rank offline later;
+ *   that a first visit that never ranked is enough to rank offline later (the example's photos
+ *   are kept when first used instead);
  * - hashed assets and the model: cache first (their content never changes under a name; a new model
  *   comes with a new build, hence a new cache);
  * - the page and the bundle: network first, cache when offline, so updates land when online.
@@ -26,6 +27,9 @@ const PRECACHE: string[] = __PRECACHE__;
 /** Most of the bytes (the model and onnxruntime's two WASM builds): cached at the page's request,
  * only those its backend uses (registerServiceWorker in src/worker/client.ts). */
 const LARGE = PRECACHE.filter((p) => p.endsWith(".wasm") || p.endsWith(".onnx"));
+/** The example folder's photos (public/example): most visits never press "Try an example", so
+ * they are not part of the install; cacheFirst keeps them once fetched, for offline use after. */
+const ON_USE = PRECACHE.filter((p) => p.startsWith("example/"));
 const CACHE = `fennec-${__VERSION__}`;
 const scope = new URL(sw.registration.scope);
 const INDEX = new URL("./", scope).href;
@@ -42,7 +46,7 @@ sw.addEventListener("install", (event) => {
       // rewrite HTTP cache entries that the page may be reading at the same moment, and Chromium
       // then fails that read: ERR_CACHE_WRITE_FAILURE.) The model and the WASM wait for the page's
       // "cache-large" message.
-      await cache.addAll(PRECACHE.filter((p) => !LARGE.includes(p)).map((p) => new Request(p === "index.html" ? INDEX : abs(p), { cache: "no-store" })));
+      await cache.addAll(PRECACHE.filter((p) => !LARGE.includes(p) && !ON_USE.includes(p)).map((p) => new Request(p === "index.html" ? INDEX : abs(p), { cache: "no-store" })));
       await sw.skipWaiting();
     })(),
   );

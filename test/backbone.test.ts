@@ -4,6 +4,7 @@ import {
   backboneMembers,
   classicBackbone,
   finetuneSampleKey,
+  groupRankingByBackbone,
   hubBackbones,
   isTimmTestNetwork,
   parseHubMeta,
@@ -88,6 +89,7 @@ describe("backbones: Hugging Face hub", () => {
     expect(members.size).toBe(47);
     const sizes = [...members.values()].map((m) => m.length).sort((a, b) => b - a);
     expect(members.get("google/vit-base-patch16-224-in21k")!.length).toBe(sizes[0]);
+    expect(sizes[0]).toBe(94);
   });
 
   it("is deterministic whatever the row order", () => {
@@ -132,6 +134,40 @@ describe("backbones: timm", () => {
 
   it("counts: 1,253 timm models in 1,119 backbones", () => {
     expect(timmModels().length).toBe(1253);
-    expect(backboneMembers(timmModels().map((r) => ({ id: r.model, backbone: of(r.model) }))).size).toBe(1119);
+    const members = backboneMembers(timmModels().map((r) => ({ id: r.model, backbone: of(r.model) })));
+    expect(members.size).toBe(1119);
+    expect(Math.max(...[...members.values()].map((m) => m.length))).toBe(3);
+  });
+});
+
+describe("backbones: a ranking as one row per backbone", () => {
+  const models = [
+    { id: "a", backbone: "A" },
+    { id: "a-384", backbone: "A" },
+    { id: "ft-eurosat", backbone: "A", finetunedOn: "eurosat" },
+    { id: "ft-pets", backbone: "A", finetunedOn: "pets" },
+    { id: "b" },
+  ];
+  const ranking = ["a-384", "b", "ft-pets", "a", "ft-eurosat"].map((model) => ({ model }));
+
+  it("keeps each backbone's best member, in ranking order, with its variants", () => {
+    const rows = groupRankingByBackbone(ranking, models);
+    expect(rows.map((r) => [r.backbone, r.model, r.variants])).toEqual([
+      ["A", "a-384", ["ft-pets", "a", "ft-eurosat"]],
+      ["b", "b", []],
+    ]);
+    expect(rows.every((r) => r.similarData === null)).toBe(true);
+  });
+
+  it("names the variant fine-tuned on the data most like the task's, above the threshold", () => {
+    const rows = groupRankingByBackbone(ranking, models, { sims: { eurosat: 0.6, pets: 0.3 }, threshold: 0.5 });
+    expect(rows[0].similarData).toEqual({ model: "ft-eurosat", data: "eurosat", cosine: 0.6 });
+    const none = groupRankingByBackbone(ranking, models, { sims: { eurosat: 0.4, pets: 0.3 }, threshold: 0.5 });
+    expect(none[0].similarData).toBeNull();
+  });
+
+  it("collapses the hub's 180 models to 47 rows", () => {
+    const hubModels = hubZoo.map((id) => ({ id, backbone: hubOf(id), finetunedOn: hub.get(id)!.finetunedOn }));
+    expect(groupRankingByBackbone(hubZoo.map((model) => ({ model })), hubModels)).toHaveLength(47);
   });
 });

@@ -186,6 +186,11 @@ describe("cold start: the timm validation (npm run validate-timm)", () => {
     expect(v.sets.quicktune.nTasks).toBe(30);
   });
 
+  it("backs the description's claim about the hub set", () => {
+    // timmDescription says the predictor lost to both baselines on the 14 hub checkpoints.
+    expect(v.sets.hub.weightedTau.predictor).toBeLessThan(Math.min(v.sets.hub.weightedTau.imagenetTop1, v.sets.hub.weightedTau.params));
+  });
+
   it("ships the predictor only where it beats both baselines", () => {
     const { predictor, imagenetTop1, params } = v.overall;
     expect(v.verdict === "predictor").toBe(predictor > imagenetTop1 && predictor > params);

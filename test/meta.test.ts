@@ -125,22 +125,26 @@ describe("meta-score in the ranking", () => {
     const z = zoo("hub");
     const w = 0.3;
     const on = { ...z, mapper: { ...z.mapper, meta: w } };
-    const r = rankZoo(on, desc);
+    // The stated size is what the meta-score reads (the folder's 4,800 would read as "typical").
+    const stated = { ...desc, stated: { size: 4800 } };
+    const r = rankZoo(on, stated);
     expect(r.meta).not.toBeNull();
     expect(r.meta!.weight).toBe(w);
     expect(r.meta!.size).toBe(4800);
+    expect(r.meta!.counts.from).toEqual({ classes: "folder", size: "stated" });
+    expect(rankZoo(on, desc).meta!.counts.from.size).toBe("typical");
     const uv = scoreModels(z.models, placeTask(z, desc).vector);
     const t = metaTaskVector(z.meta!, { nClasses: 12, size: 4800 });
     const meta = metaScores(z.models, z.meta!, t);
     const byId = new Map(r.ranking.map((x) => [x.model, x.score]));
     z.models.forEach((m, i) => expect(byId.get(m.id)).toBeCloseTo((1 - w) * uv[i] + w * meta[i], 12));
     // Another size or class count changes the meta-score (the interactions), a missing size falls
-    // back to the number of images described.
+    // back to a typical size (src/core/task/counts.ts).
     const big = rankZoo(on, { ...desc, size: 500000, nClasses: 400 });
     expect(big.ranking.map((x) => x.score)).not.toEqual(r.ranking.map((x) => x.score));
     const { size: _s, ...noSize } = desc;
     void _s;
-    expect(rankZoo(on, noSize).meta!.size).toBe(desc.nImages);
+    expect(rankZoo(on, noSize).meta!.counts.from.size).toBe("typical");
     // A model added at run time without a feature row gets the average meta-score (0).
     const added = { ...z.models[0], id: "yours:x", meta: undefined };
     const withAdded = rankZoo({ ...on, models: [...on.models, added] }, desc);

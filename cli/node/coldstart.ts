@@ -1,13 +1,15 @@
 /**
- * Cold start for the timm zoo (docs/COLDSTART.md): the 1,266 timm models have ImageNet results and
- * traced graphs but no transfer records, so their vectors in the classic zoo's transfer space are
- * predicted from archi2vec + meta-features by a regressor fitted on the 36 classic models.
+ * Cold start for the timm zoo (docs/COLDSTART.md): the 1,253 timm models (timm's test_* networks
+ * left out) have ImageNet results and traced graphs but no transfer records, so their vectors in
+ * the classic zoo's transfer space are predicted from archi2vec + meta-features by a regressor
+ * fitted on the 36 classic models.
  *
  *   buildTimmZoo({ excludeTask })  the third zoo, `timm` ("timm (predicted)"), every model
- *                                  `measured: false`
+ *                                  `measured: false`, ranked as TIMM_RANKED_BY says
  *   evaluateColdStart()            leave-one-model-out figures on the classic models
+ *   coldStartSensitivity()         the same for each variant of the regressor's settings
  *
- * npx tsx -e "import('./cli/node/coldstart.ts').then(m=>console.log(JSON.stringify(m.evaluateColdStart(),null,1)))"
+ * npm run validate-timm -- --lomo     (the comparison with the obvious rankings: validateTimm.ts)
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -29,7 +31,7 @@ import {
   type Pretraining,
 } from "../../src/core/coldstart/index.ts";
 import { isTimmTestNetwork, timmBackbones } from "../../src/core/backbone.ts";
-import { round } from "../../src/core/math/linalg.ts";
+import { cosine, mean, round, std } from "../../src/core/math/linalg.ts";
 import { mulberry32, shuffled } from "../../src/core/math/random.ts";
 import { kendallTau, weightedTau } from "../../src/core/metrics.ts";
 import { factorise } from "../../src/core/space/factorise.ts";
@@ -285,23 +287,22 @@ export function timmDescription(nModels: number, rankedBy: TimmRankedBy = TIMM_R
   return `${nModels.toLocaleString("en-US")} timm ImageNet models with no transfer records (timm's test_* networks left out). ${how} Resolution variants and re-uploads share a backbone id. Details: docs/COLDSTART.md. Measured zoos come first.`;
 }
 
-/** Measured models nearest in architecture (archi2vec cosine), one per graph: up to n at
- * NEAR_RELATIVE or above, else the single nearest (to say that none is near). */
-function measuredRelatives(embedding: readonly number[], n = 3): { id: string; cosine: number }[] {
-  const cos = (a: readonly number[], b: readonly number[]) => {
-    let d = 0, na = 0, nb = 0;
-    for (let i = 0; i < a.length; i++) { d += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
-    return d / Math.sqrt(na * nb || 1);
-  };
-  // A graph shared by several measured models (the 12 self-supervised ResNet-50s) is named by its
-  // supervised member, else the first id, so the relatives are n different architectures.
+/** The measured models one per architecture graph: a graph shared by several (the 12
+ * self-supervised ResNet-50s) is named by its supervised member, else the first id. */
+function measuredGraphs(): TrainingModel[] {
   const byArch = new Map<string, TrainingModel>();
   for (const m of classicTrainingModels()) {
     const cur = byArch.get(m.arch);
     if (!cur || (cur.pretraining.selfSupervised && !m.pretraining.selfSupervised)) byArch.set(m.arch, m);
   }
-  return [...byArch.values()]
-    .map((m) => ({ id: m.id, cosine: round(cos(embedding, a2v().archs[m.arch].embedding), 3) }))
+  return [...byArch.values()];
+}
+
+/** Measured models nearest in architecture (archi2vec cosine): up to n at NEAR_RELATIVE or
+ * above, else the single nearest (to say that none is near). */
+function measuredRelatives(embedding: readonly number[], graphs: readonly TrainingModel[], n = 3): { id: string; cosine: number }[] {
+  return graphs
+    .map((m) => ({ id: m.id, cosine: round(cosine(embedding, a2v().archs[m.arch].embedding), 3) }))
     .sort((a, b) => b.cosine - a.cosine || (a.id < b.id ? -1 : 1))
     .filter((r, i) => i === 0 || r.cosine >= NEAR_RELATIVE)
     .slice(0, n);
@@ -325,8 +326,8 @@ export function fitOnZoo(zoo: Zoo, config?: Partial<ColdStartConfig>): ColdStart
 function baselineScores(rows: readonly TimmRow[], rankedBy: TimmRankedBy): number[] | null {
   if (rankedBy === "predictor") return null;
   const x = rows.map((r) => (rankedBy === "imagenetTop1" ? r.top1 : Math.log10(r.paramsM)));
-  const m = x.reduce((s, v) => s + v, 0) / x.length;
-  const sd = Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / x.length) || 1;
+  const m = mean(x);
+  const sd = std(x) || 1;
   return x.map((v) => (v - m) / sd);
 }
 
@@ -348,6 +349,7 @@ export function buildTimmZoo(opts: { excludeTask?: string } = {}): Zoo {
   const baseline = baselineScores(rows, TIMM_RANKED_BY);
   const nearestCache = new Map<string, ZooModel["archInfo"]>();
   const relativesCache = new Map<string, { id: string; cosine: number }[]>();
+  const graphs = measuredGraphs();
   const models: ZooModel[] = rows.map((r, i) => {
     const e = data.archs[r.arch];
     // A baseline ranking is carried by the vectors themselves: factors 0, bias = the baseline's
@@ -378,7 +380,7 @@ export function buildTimmZoo(opts: { excludeTask?: string } = {}): Zoo {
       arch: r.arch,
       archInfo: nearestCache.get(r.arch)!,
       backbone: backbones.get(r.model)!,
-      relatives: relativesCache.get(r.arch) ?? relativesCache.set(r.arch, measuredRelatives(e.embedding)).get(r.arch)!,
+      relatives: relativesCache.get(r.arch) ?? relativesCache.set(r.arch, measuredRelatives(e.embedding, graphs)).get(r.arch)!,
       prior: round(u.reduce((s, x, j) => s + x * meanTask[j], 0), DIGITS),
       vector: u,
       results: {},
@@ -407,7 +409,6 @@ export function buildTimmZoo(opts: { excludeTask?: string } = {}): Zoo {
 // ---------------------------------------------------------------------------------------------
 // Evaluation: leave one model out
 
-const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const r3 = (x: number) => (Number.isFinite(x) ? round(x, 3) : null);
 
 export interface Space {

@@ -18,7 +18,7 @@
  *
  *   npm run validate-timm -- --json
  */
-import { mean, round } from "../../src/core/math/linalg.ts";
+import { cosine, mean, round } from "../../src/core/math/linalg.ts";
 import { kendallTau, weightedTau } from "../../src/core/metrics.ts";
 import { fitColdStart, parseTimmTag, predictVector } from "../../src/core/coldstart/index.ts";
 import { zooDefinition } from "../../src/core/zoos.ts";
@@ -178,7 +178,7 @@ export function validateTimm() {
     return { id, row, ...heldOutVector(records, def.rank, new Set([id]), row, cache) };
   });
   const classicTruth = (j: number) => classicPred.map((p) => full.values[full.models.indexOf(p.id)][j]);
-  const classicAgnostic = full.tasks.map((task, j) => weightedTau(classicPred.map((p) => priorScore(p.space, p.u)), classicTruth(j)));
+  const classicAgnostic = full.tasks.map((_, j) => weightedTau(classicPred.map((p) => priorScore(p.space, p.u)), classicTruth(j)));
   const classicRows = full.tasks.map((task, j) =>
     compare(
       task,
@@ -289,11 +289,11 @@ export function describeTimmZoo(named: readonly string[] = ["eva02_large_patch14
   const zoo = buildTimmZoo();
   const json = JSON.stringify(zoo);
   const ms = zoo.models;
+  // Pearson's r is the cosine of the centred vectors.
   const pearson = (x: number[], y: number[]) => {
-    const mx = mean(x), my = mean(y);
-    let sxy = 0, sxx = 0, syy = 0;
-    for (let i = 0; i < x.length; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ** 2; syy += (y[i] - my) ** 2; }
-    return sxy / Math.sqrt(sxx * syy);
+    const mx = mean(x);
+    const my = mean(y);
+    return cosine(x.map((v) => v - mx), y.map((v) => v - my));
   };
   const order = (f: (m: (typeof ms)[number]) => number) => [...ms].sort((a, b) => f(b) - f(a) || (a.id < b.id ? -1 : 1)).map((m) => m.id);
   const byPrior = order((m) => m.prior);

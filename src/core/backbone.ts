@@ -19,7 +19,7 @@ export interface BackboneAssignment {
 
 import { backbone as paramsLessHead } from "./archi2vec/link.ts";
 
-const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Backbone id → its members (sorted), for models that carry `backbone` (absent: own id). */
 export function backboneMembers(models: readonly { id: string; backbone?: string }[]): Map<string, string[]> {
@@ -28,8 +28,48 @@ export function backboneMembers(models: readonly { id: string; backbone?: string
     const b = m.backbone ?? m.id;
     out.set(b, [...(out.get(b) ?? []), m.id]);
   }
-  for (const ids of out.values()) ids.sort(byId);
+  for (const ids of out.values()) ids.sort(compareIds);
   return out;
+}
+
+/** One row of a ranking collapsed to backbones. */
+export interface BackboneRow {
+  backbone: string;
+  /** The best-ranked member: the row's model. */
+  model: string;
+  /** The other members, in ranking order ("+N variants"). */
+  variants: string[];
+  /** The member fine-tuned on the data most like the new task's images, where one is at least
+   * `threshold` similar (null otherwise); it may be the row's own model. */
+  similarData: { model: string; data: string; cosine: number } | null;
+}
+
+/**
+ * A ranking (best first) as one row per backbone, in the order of each backbone's best member.
+ * `sims` (image-sample key → cosine of the new task's images to that sample, as TaskDescriptor
+ * gives) names, per row, the member whose fine-tuning data resembles the task most.
+ */
+export function groupRankingByBackbone(
+  ranking: readonly { model: string }[],
+  models: readonly { id: string; backbone?: string; finetunedOn?: string | null }[],
+  similar?: { sims: Readonly<Record<string, number>>; threshold: number },
+): BackboneRow[] {
+  const info = new Map(models.map((m) => [m.id, m]));
+  const rows = new Map<string, BackboneRow>();
+  for (const { model } of ranking) {
+    const m = info.get(model);
+    const b = m?.backbone ?? model;
+    const row = rows.get(b);
+    if (row) row.variants.push(model);
+    else rows.set(b, { backbone: b, model, variants: [], similarData: null });
+    const data = m?.finetunedOn;
+    const cos = data && similar ? similar.sims[data] : undefined;
+    if (data && cos !== undefined && cos >= similar!.threshold) {
+      const r = rows.get(b)!;
+      if (!r.similarData || cos > r.similarData.cosine) r.similarData = { model, data, cosine: cos };
+    }
+  }
+  return [...rows.values()];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,7 +179,7 @@ const hubResolutionFree = (id: string) =>
  *     its own backbone.
  */
 export function hubBackbones(rows: readonly HubBackboneMeta[]): Map<string, BackboneAssignment> {
-  const all = [...rows].sort((a, b) => byId(a.id, b.id));
+  const all = [...rows].sort((a, b) => compareIds(a.id, b.id));
   const isOrigin = (m: HubBackboneMeta) => PRETRAINING_DATA.has(m.dataset.toLowerCase());
   const published = all.filter((m) => isOrigin(m) && PUBLISHERS.has(org(m.id)));
   const origin = new Map<string, string>();
@@ -154,7 +194,7 @@ export function hubBackbones(rows: readonly HubBackboneMeta[]): Map<string, Back
         hubResolutionFree(o.id) === hubResolutionFree(m.id) &&
         Math.abs(hubBodyParams(o) - hubBodyParams(m)) <= 0.02 * hubBodyParams(m),
     );
-    const first = twins.sort((a, b) => a.inputSize - b.inputSize || byId(a.id, b.id))[0];
+    const first = twins.sort((a, b) => a.inputSize - b.inputSize || compareIds(a.id, b.id))[0];
     origin.set(m.id, first.id);
   }
   for (const m of all) {
@@ -233,7 +273,7 @@ function timmNamedResolution(m: TimmModelMeta): string {
  * evaluated at the smallest size (then the first name).
  */
 export function timmBackbones(models: readonly TimmModelMeta[]): Map<string, string> {
-  const ms = [...models].sort((a, b) => byId(a.model, b.model));
+  const ms = [...models].sort((a, b) => compareIds(a.model, b.model));
   const parent = ms.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const join = (i: number, j: number) => {
@@ -259,7 +299,7 @@ export function timmBackbones(models: readonly TimmModelMeta[]): Map<string, str
   ms.forEach((_, i) => members.set(find(i), [...(members.get(find(i)) ?? []), i]));
   const out = new Map<string, string>();
   for (const idx of members.values()) {
-    const head = [...idx].sort((a, b) => ms[a].imgSize - ms[b].imgSize || byId(ms[a].model, ms[b].model))[0];
+    const head = [...idx].sort((a, b) => ms[a].imgSize - ms[b].imgSize || compareIds(ms[a].model, ms[b].model))[0];
     for (const i of idx) out.set(ms[i].model, ms[head].model);
   }
   return out;

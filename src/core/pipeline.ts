@@ -13,6 +13,8 @@ import { rankZoo, withExtraModels, type Ranking } from "./ranking.ts";
 import type { TaskDescriptor } from "./task/descriptor.ts";
 import { foldIn, foldInSpace, settingsFor, type FoldInResult, type Observation } from "./task/observed.ts";
 import { tryFirst, type TryFirstItem } from "./task/tryFirst.ts";
+import { placementStory, type PlacementStory } from "./task/story.ts";
+import { predictValues, type PredictedValue } from "./task/predicted.ts";
 
 export interface RankTaskOptions {
   /** Results the person measured on this task (validated: validateObservations). */
@@ -27,9 +29,14 @@ export interface TaskRanking {
   base: Ranking;
   /** What the ranking rests on when the folder says little (empty when nothing to say). */
   warnings: string[];
+  /** Where the task was placed and why: the one account every panel shows. */
+  story: PlacementStory;
 }
 
 export interface TaskResult extends TaskRanking {
+  /** A predicted result per model in the zoo's units with its 80% interval (null: the zoo
+   * carries no calibration). */
+  predicted: Map<string, PredictedValue> | null;
   /** The ranking served: measured results folded in, extra models added. */
   result: Ranking;
   fit: FoldInResult;
@@ -52,21 +59,24 @@ export function inputWarnings(desc: Pick<TaskDescriptor, "nImages" | "nClasses" 
 }
 
 export function rankTask(zoo: Zoo, desc: TaskDescriptor): TaskRanking {
-  return { base: rankZoo(zoo, desc), warnings: inputWarnings(desc) };
+  const base = rankZoo(zoo, desc);
+  return { base, warnings: inputWarnings(desc), story: placementStory(zoo, base) };
 }
 
 /** The whole pipeline as the page and the CLI serve it. */
 export function serveTask(zoo: Zoo, desc: TaskDescriptor, opts: RankTaskOptions = {}): TaskResult {
-  const { base, warnings } = rankTask(zoo, desc);
+  const { base, warnings, story } = rankTask(zoo, desc);
   const settings = settingsFor(zoo.zoo);
   const space = foldInSpace(zoo, base, settings.strength);
   const fit = foldIn(space, base, opts.observed ?? []);
   const proposals = tryFirst(zoo, space, fit.result.ranking, fit.observed, { pool: settings.pool });
   return {
+    predicted: predictValues(zoo, fit.result.ranking, fit),
     base,
     result: withExtraModels(fit.result, opts.extraModels ?? []),
     fit,
     tryFirst: proposals,
     warnings,
+    story,
   };
 }

@@ -1,4 +1,5 @@
 import { IMAGE_FEATURES, type PlacementSettings } from "./task/placement.ts";
+import type { IntervalQuantiles } from "./task/predicted.ts";
 
 /**
  * Which records make each zoo, and how their dataset names meet the image samples. Task ids are
@@ -23,6 +24,9 @@ export interface ZooDefinition {
    * no meta model in its bundle and ranks by u·v alone (w = 0).
    */
   mapper: { tau: number; alpha: number; meta?: number; placement?: PlacementSettings | null; finetune?: FinetuneSettings | null };
+  /** Residual percentiles of the predicted results (src/core/task/predicted.ts), as `npm run
+   * eval` measures them on held-out tasks (`zoos.<zoo>.interval.shipped`). Absent: no predicted values. */
+  interval?: IntervalQuantiles;
 }
 
 /**
@@ -60,6 +64,8 @@ export const ZOO_DEFINITIONS: ZooDefinition[] = [
     // The setting the served evaluation selects over all of this zoo's tasks (npm run eval,
     // docs/EVALUATION.md), shipped because its nested leave-one-task-out estimate beats the prior.
     mapper: { tau: 0.02, alpha: 0, meta: 0.1, placement: { kind: "kernel", features: [...IMAGE_FEATURES], strength: 0.5, bandwidth: 2 }, finetune: null },
+    // npm run eval, "Predicted results and their 80% intervals".
+    interval: { before: [-5.77, 3.27], after: [-0.36, 1.04] },
   },
   {
     id: "hub",
@@ -102,6 +108,7 @@ export const ZOO_DEFINITIONS: ZooDefinition[] = [
     // As for classic (npm run eval). The fine-tuning-data term is a candidate here (36 models were
     // fine-tuned on data we hold a sample of) but the selection does not pick it.
     mapper: { tau: 0.02, alpha: 0, meta: 0.1, placement: { kind: "ridge", features: [...IMAGE_FEATURES], strength: 30, bandwidth: 1 }, finetune: null },
+    interval: { before: [-3.74, 1.32], after: [-1.53, 0.82] },
   },
 ];
 

@@ -3,7 +3,7 @@ import type { BrowserFile, Listing } from "./walk.ts";
 
 /** The bundled example folder (public/example/index.json): a few CC BY photos served from the
  * app's own origin, so a first visit can see what the tool does without images of its own. */
-const ExampleIndex = z.object({
+export const ExampleIndex = z.object({
   title: z.string(),
   files: z.array(z.string().regex(/^[\w-]+\/[\w-]+\/[\w.-]+$/, "a path of the form folder/class/file")).min(1),
 });

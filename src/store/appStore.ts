@@ -7,7 +7,7 @@ import { describeTask, type TaskDescriptor } from "../core/task/descriptor.ts";
 import { loadByo, loadManifest, loadZoo } from "../bundle/load.ts";
 import type { ByoBundle } from "../core/bundle/byo.ts";
 import { priorTaskVector } from "../core/task/mapper.ts";
-import { checkObservation, ObservationError, validateObservations, type Observation } from "../core/task/observed.ts";
+import { checkObservation, observationValue, ObservationError, validateObservations, type Observation } from "../core/task/observed.ts";
 import { userModel } from "../core/userModel.ts";
 import { readOnnxModel } from "../model/onnxFile.ts";
 import type { BrowserFile, Listing } from "../dataset/walk.ts";
@@ -450,8 +450,9 @@ export const useApp = create<AppState>()((set, get) => {
         set({ observedError: `Not saved: ${problem}.` });
         return false;
       }
-      const v = Number(value.trim());
-      set((s) => ({ observed: [...s.observed.filter((o) => o.model !== model), { model, value: v }], observedError: null }));
+      // "87" in a 0–1 zoo is 87%: kept as 0.87, and the page says how it was read.
+      const { value: v, note } = observationValue(zoo!, value);
+      set((s) => ({ observed: [...s.observed.filter((o) => o.model !== model), { model, value: v }], observedError: null, ...(note && { notice: `Saved ${model}: ${note}.` }) }));
       return true;
     },
 

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, type MouseEvent } from "react";
-import { rankZoo, withExtraModels } from "../core/ranking.ts";
-import { foldIn, foldInSpace, settingsFor } from "../core/task/observed.ts";
-import { tryFirst } from "../core/task/tryFirst.ts";
+import { useServed } from "../store/served.ts";
+import { StatedFacts } from "./StatedFacts.tsx";
 import { TryFirst } from "./observed/Observed.tsx";
 import { AddModel } from "./AddModel.tsx";
 import { useApp } from "../store/appStore.ts";
@@ -59,22 +58,16 @@ function Results() {
   const userModels = useApp((s) => s.userModels);
   const byo = useApp((s) => s.byo);
   const inSpace = !!zoo && !!byo && (byo.space === zoo.zoo || byo.sameSpace.includes(zoo.zoo));
-  const extra = useMemo(() => (inSpace ? userModels : []), [inSpace, userModels]);
-  const models = useMemo(() => (zoo ? [...zoo.models, ...extra] : []), [zoo, extra]);
   const observed = useApp((s) => s.observed);
-  // The person's measured results re-fit the task vector; dropped models are scored on the refit.
-  const folded = useMemo(() => {
-    if (!zoo || !descriptor) return null;
-    const base = rankZoo(zoo, descriptor);
-    const settings = settingsFor(zoo.zoo);
-    const space = foldInSpace(zoo, base, settings.strength);
-    const fit = foldIn(space, base, observed);
-    return { fit, proposals: tryFirst(zoo, space, fit.result.ranking, fit.observed, { pool: settings.pool }) };
-  }, [zoo, descriptor, observed]);
-  const result = useMemo(() => (folded ? withExtraModels(folded.fit.result, extra) : null), [folded, extra]);
+  // The one pipeline call of the page lives in the store (src/store/served.ts).
+  const served = useServed();
+  const extra = served?.extra;
+  const models = useMemo(() => (zoo ? [...zoo.models, ...(extra ?? [])] : []), [zoo, extra]);
+  const result = served?.result ?? null;
+  const folded = served ? { fit: served.fit, proposals: served.tryFirst } : null;
   const observedMap = useMemo(() => new Map(observed.map((o) => [o.model, o.value])), [observed]);
   if (descriptor && !zoo) return <p aria-live="polite">Loading the model zoo…</p>;
-  if (!zoo || !descriptor || !result || !folded) return null;
+  if (!zoo || !descriptor || !served || !result || !folded) return null;
   const near = [...result.placement.weights].sort((a, b) => b.sim - a.sim).slice(0, 3);
   const explanation = zoo.placement ? result.placement.explanation : null;
   const open = openId ? models.find((m) => m.id === openId) : undefined;
@@ -85,23 +78,29 @@ function Results() {
         {source === "link" ? "Shared ranking" : "Your task"}: {descriptor.nImages} images
         {descriptor.nClasses ? `, ${descriptor.nClasses} classes` : ", unlabelled"}
         {descriptor.size && descriptor.size > descriptor.nImages ? ` (sampled from ${descriptor.size})` : ""}.{" "}
-        {explanation ? (
+        {explanation
+          ? "The ranking starts from this zoo's task-agnostic prior and moves it by what your images' descriptor says (ImageNet-likeness, resolution, grey share, class separability), fitted on samples of the historical tasks that have images. "
+          : ""}
+        {served.story.line}
+        {explanation && (
           <>
-            The ranking is this zoo's placement model: it starts from the task-agnostic prior and moves it by what your images' descriptor says
-            (ImageNet-likeness, resolution, grey share, class separability, class count and size), fitted on the historical tasks that have images
-            {explanation.gate < 0.995 ? "; your task is farther from all of them than they are from each other, so it moves less" : ""}. Placed nearest to{" "}
-            {explanation.neighbours.slice(0, 2).map((n) => n.task).join(" and ")} (<a href="#placement" onClick={toPlacement}>how it was placed</a>).
+            {" "}
+            (<a href="#placement" onClick={toPlacement}>how it was placed</a>)
           </>
-        ) : result.placement.alpha > 0 ? (
-          `The ranking mixes this zoo's task-agnostic prior (${Math.round((1 - result.placement.alpha) * 100)}%) with the historical tasks your images resemble.`
-        ) : (
-          "The ranking is this zoo's task-agnostic prior: in our leave-one-task-out evaluation the proxy's image similarity did not improve on it, so it is not used."
         )}
-        {result.meta ? ` It is adjusted for your task's size and class count and each model's size, architecture and pre-training (meta-score, ${Math.round(result.meta.weight * 100)}%).` : ""}{" "}
+        {result.meta ? ` Each model's size, architecture and pre-training adjust the score too (meta-score, ${Math.round(result.meta.weight * 100)}%).` : ""}{" "}
         {/* Cosines, not the similarity mixture's weights: at its low temperature those read as 100% / 0% / 0%. */}
         Your images' proxy embeddings are most similar to: {near.map((w) => `${w.task} (cosine ${w.sim.toFixed(2)})`).join(", ") || "no historical task"}.
         {timings && source === "images" && ` Embedded on ${backend === "webgpu" ? "the GPU" : "the CPU"} in ${formatDuration(timings.embedMs)}; ranked ${formatDuration(timings.dropToTableMs)} after the drop.`}
       </p>
+      {served.warnings.length > 0 && (
+        <div className="input-warning" role="status" data-testid="input-warning">
+          {served.warnings.map((w) => (
+            <p key={w}>{w}</p>
+          ))}
+        </div>
+      )}
+      <StatedFacts />
       <div className="actions">
         <ShareBar />
         <Export zoo={zoo} rows={rows} observed={observedMap} tryFirst={folded.proposals} />
@@ -112,7 +111,15 @@ function Results() {
         <div>
           <RankTable ranking={result.ranking} models={models} onRows={onRows} observed={observedMap} />
         </div>
-        {open && <ModelDetail zoo={zoo} result={result} model={open} predicted={folded.fit.predicted.get(open.id)} />}
+        {open && <ModelDetail
+            zoo={zoo}
+            result={result}
+            model={open}
+            predicted={folded.fit.predicted.get(open.id)}
+            story={served.story}
+            value={served.predicted?.get(open.id)}
+            lift={served.base.finetune.find((l) => l.model === open.id)}
+          />}
       </div>
       <p className="footnote">
         {zoo.description} Scores are predicted standardised fine-tuning results (higher is better; 0 is an average model of
@@ -141,7 +148,7 @@ function SkipLink() {
     target?.focus();
   };
   return (
-    <a className="skip-link" href="#results" onClick={skip} data-testid="skip-link">
+    <a className="skip-link" href={ranked ? "#results" : "#dropzone"} onClick={skip} data-testid="skip-link">
       {ranked ? "Skip to the ranking" : "Skip to choosing a folder"}
     </a>
   );

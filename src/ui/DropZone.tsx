@@ -34,6 +34,8 @@ export function DropZone() {
     <section
       className={`dropzone${over ? " over" : ""}`}
       data-testid="dropzone"
+      id="dropzone"
+      tabIndex={-1}
       aria-label="Drop a folder of images"
       onPointerEnter={warm}
       onFocus={warm}

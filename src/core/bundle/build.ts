@@ -5,6 +5,7 @@ import { meanCentredUnit } from "../task/descriptor.ts";
 import { buildMetaModel } from "../task/meta.ts";
 import { summariseImageStats, type ImageStats } from "../task/imageStats.ts";
 import { fitPlacement, type PlacementInput } from "../task/placement.ts";
+import { fitLevel } from "../task/predicted.ts";
 import { priorTaskVector } from "../task/mapper.ts";
 import { TASK_CLASSES, taskSize, type ZooDefinition } from "../zoos.ts";
 import { withHash } from "./hash.ts";
@@ -68,6 +69,7 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance, im
     results: Object.fromEntries(matrix.tasks.map((t, i) => [t, matrix.values[m][i]]).filter(([, v]) => !Number.isNaN(v))),
   }));
   const placement = def.mapper.placement ? fitZooPlacement(def, taskRows, modelRows, imageTasks, placementSamples) : null;
+  const level = fitZooLevel(taskRows);
   return withHash<Zoo>({
     schema: BUNDLE_SCHEMA,
     zoo: def.id,
@@ -79,6 +81,8 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance, im
     mapper: def.mapper,
     ...(meta && { meta: meta.meta }),
     ...(placement && { placement }),
+    ...(level && { level }),
+    ...(level && def.interval && { interval: def.interval }),
     tasks: taskRows,
     models: modelRows,
   });
@@ -105,6 +109,13 @@ export function fitZooPlacement(
   const fit = fitPlacement(train, priorTaskVector({ tasks, mapper: def.mapper, models }), settings);
   const r = (v: number[]) => v.map((x) => round(x, PLACEMENT_DIGITS));
   return { ...fit, mean: r(fit.mean), std: r(fit.std), weights: fit.weights.map(r), train: fit.train.map((t) => ({ task: t.task, x: r(t.x), delta: r(t.delta) })), reach: round(fit.reach, PLACEMENT_DIGITS) };
+}
+
+/** The predicted-result level of a zoo (src/core/task/predicted.ts), rounded for the bundle. */
+export function fitZooLevel(tasks: readonly Pick<Zoo["tasks"][number], "mean" | "std">[]): Zoo["level"] | null {
+  if (tasks.length < 2) return null;
+  const fit = fitLevel(tasks);
+  return { intercept: round(fit.intercept, 6), spread: round(fit.spread, 6) };
 }
 
 export interface ImageTaskEmbeddings {

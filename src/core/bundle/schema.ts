@@ -178,6 +178,10 @@ export const ZooSchema = z.object({
   meta: MetaModelSchema.optional(),
   /** The placement model (src/core/task/placement.ts); absent: the similarity mixture above. */
   placement: PlacementModelSchema.optional(),
+  /** The predicted-result level and 80% interval (src/core/task/predicted.ts); absent: no
+   * predicted values (older bundles, zoos without image-backed tasks). */
+  level: z.object({ intercept: finite, spread: finite.refine((x) => x > 0, "must be positive") }).optional(),
+  interval: z.object({ before: z.tuple([finite, finite]), after: z.tuple([finite, finite]) }).optional(),
   tasks: z.array(ZooTaskSchema).min(1),
   models: z.array(ZooModelSchema).min(1),
 }).superRefine((zoo, ctx) => {

@@ -20,7 +20,7 @@
 import type { Zoo } from "../bundle/schema.ts";
 import { mean, std } from "../math/linalg.ts";
 import { rankingMetrics, weightedTau } from "../metrics.ts";
-import { rankTask } from "../pipeline.ts";
+import { rankTask, serveTask } from "../pipeline.ts";
 import { rankByPrior, type RankedModel } from "../ranking.ts";
 import { describeTask, type CentroidSpace, type StatedFacts, type TaskDescriptor } from "../task/descriptor.ts";
 import type { ImageStats } from "../task/imageStats.ts";
@@ -360,3 +360,84 @@ export function configuredIsSelected(z: ServedZoo): boolean {
   return z.configured === z.selected;
 }
 export { sameSetting };
+
+// ---------------------------------------------------------------------------------------------
+// Predicted results and their intervals (src/core/task/predicted.ts)
+
+export interface IntervalZoo {
+  zoo: string;
+  /** Residual percentiles (10th, 90th) pooled over every held-out task: what ships. */
+  shipped: { before: [number, number]; after: [number, number] };
+  /** Per task: coverage of the 80% interval made from the other tasks' residuals (nested), and
+   * mean absolute errors in the zoo's units. */
+  tasks: { task: string; coverageBefore: number; coverageAfter: number; maeBefore: number; maeAfter: number; maeBaseline: number; observed: string }[];
+  mean: { coverageBefore: number; coverageAfter: number; maeBefore: number; maeAfter: number; maeBaseline: number };
+}
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
+}
+
+/**
+ * For each held-out task (its stored folder, the zoo as shipped): the standardised residuals of
+ * the predicted results before any measured result, and after one (the model the ranking puts
+ * first among those measured, as try-first proposes it), against each model's mean historical
+ * result as the baseline.
+ */
+export function evaluateIntervals(data: ServedZooData): IntervalZoo {
+  const per = data.tasks.map((t) => {
+    const h = data.space([t.task]);
+    const zoo = h.zoo;
+    const f = data.folder(t.key);
+    const desc = describeSample(f, f.samples[0], h.space);
+    const level = zoo.level;
+    if (!level) throw new Error(`${data.zoo}: the zoo has no level model`);
+    const served = serveTask(zoo, desc);
+    const ids = served.base.ranking.filter((r) => t.truth.has(r.model));
+    const lv = level.intercept;
+    const before = ids.map((r) => ({ model: r.model, y: t.truth.get(r.model)!, p: lv + level.spread * r.score }));
+    const first = ids[0].model;
+    const after = serveTask(zoo, desc, { observed: [{ model: first, value: t.truth.get(first)! }] });
+    const rest = ids.filter((r) => r.model !== first).map((r) => ({ model: r.model, y: t.truth.get(r.model)!, p: after.fit.predicted.get(r.model)! }));
+    const baseline = (m: string) => {
+      const res = Object.values(zoo.models.find((x) => x.id === m)?.results ?? {});
+      return res.length ? mean(res) : Number.NaN;
+    };
+    return {
+      task: t.task,
+      observed: first,
+      rBefore: before.map((x) => (x.y - x.p) / level.spread),
+      rAfter: rest.map((x) => (x.y - x.p) / after.fit.s0),
+      spread: level.spread,
+      s0: after.fit.s0,
+      before,
+      rest,
+      maeBaseline: mean(before.filter((x) => Number.isFinite(baseline(x.model))).map((x) => Math.abs(x.y - baseline(x.model)))),
+    };
+  });
+  const q = (xs: number[]): [number, number] => [quantile(xs, 0.1), quantile(xs, 0.9)];
+  const cover = (rs: number[], [lo, hi]: [number, number]) => rs.filter((r) => r >= lo && r <= hi).length / rs.length;
+  const tasks = per.map((p) => {
+    const others = per.filter((o) => o.task !== p.task);
+    return {
+      task: p.task,
+      observed: p.observed,
+      coverageBefore: cover(p.rBefore, q(others.flatMap((o) => o.rBefore))),
+      coverageAfter: cover(p.rAfter, q(others.flatMap((o) => o.rAfter))),
+      maeBefore: mean(p.before.map((x) => Math.abs(x.y - x.p))),
+      maeAfter: mean(p.rest.map((x) => Math.abs(x.y - x.p))),
+      maeBaseline: p.maeBaseline,
+    };
+  });
+  const avg = (k: keyof (typeof tasks)[number]) => mean(tasks.map((t) => t[k] as number));
+  return {
+    zoo: data.zoo,
+    shipped: { before: q(per.flatMap((p) => p.rBefore)), after: q(per.flatMap((p) => p.rAfter)) },
+    tasks,
+    mean: { coverageBefore: avg("coverageBefore"), coverageAfter: avg("coverageAfter"), maeBefore: avg("maeBefore"), maeAfter: avg("maeAfter"), maeBaseline: avg("maeBaseline") },
+  };
+}

@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync, strFromU8, strToU8 } from "fflate";
 import { z } from "zod";
-import { SIM_DIGITS, type TaskDescriptor } from "../task/descriptor.ts";
+import { checkStated, SIM_DIGITS, type TaskDescriptor } from "../task/descriptor.ts";
 import { PROBE_DIGITS } from "../task/separability.ts";
 
 /**
@@ -50,6 +50,8 @@ const Payload = z.object({
   d: z.tuple([z.number().int().min(0).max(1000), z.number().int().min(0).max(1000), z.number().int().min(1).max(100_000), z.number().int().min(0).max(100)]).optional(),
   /** Class separability ×100 (null: unlabelled). */
   p: z.number().int().min(-100).max(100).nullable().optional(),
+  /** What the person stated of the whole dataset: [images or 0, classes or 0] (absent: nothing). */
+  t: z.tuple([z.number().int().min(0).max(1_000_000_000), z.number().int().min(0).max(1_000_000)]).optional(),
   q: z.string().max(200).optional(),
   o: z.tuple([z.string().min(1).max(60), z.union([z.literal(0), z.literal(1)])]).optional(),
   m: z.string().min(1).max(200).optional(),
@@ -98,6 +100,8 @@ export function encodeShare(state: ShareState): string {
   if (state.descriptor.size !== undefined) payload.u = state.descriptor.size;
   const dom = state.descriptor.domain;
   if (dom) payload.d = [Math.round(dom.top1 * 1000), Math.round(dom.entropy * 1000), dom.shorter, Math.round(dom.grey * 100)];
+  const st = state.descriptor.stated;
+  if (st && (st.size !== undefined || st.classes !== undefined)) payload.t = [st.size ?? 0, st.classes ?? 0];
   if (state.descriptor.probe !== undefined) payload.p = state.descriptor.probe === null ? null : Math.round(state.descriptor.probe * 10 ** PROBE_DIGITS);
   const v = state.view ?? {};
   if (v.q) payload.q = v.q;
@@ -148,6 +152,7 @@ export function decodeShare(hash: string): ShareState {
       sims: Object.fromEntries(p.k.map((k, i) => [k, p.s[i] / scale])),
       ...(p.d && { domain: { top1: p.d[0] / 1000, entropy: p.d[1] / 1000, shorter: p.d[2], grey: p.d[3] / 100 } }),
       ...(p.p !== undefined && { probe: p.p === null ? null : p.p / 10 ** PROBE_DIGITS }),
+      ...(p.t && (p.t[0] > 0 || p.t[1] > 0) && { stated: { ...(p.t[0] > 0 && { size: p.t[0] }), ...(p.t[1] > 0 && { classes: p.t[1] }) } }),
     },
     view: {
       ...(p.q !== undefined && { q: p.q }),
@@ -167,6 +172,7 @@ export function checkShareAgainst(state: ShareState, bundleHash: string, zoos: r
     );
   }
   if (!zoos.includes(state.zoo)) throw new ShareLinkError(`the link names a model zoo "${state.zoo}" that this bundle does not have`);
+  if (state.descriptor.stated && checkStated(state.descriptor.stated)) throw new ShareLinkError(`the link's stated dataset facts are invalid (${checkStated(state.descriptor.stated)})`);
   const missing = Object.keys(state.descriptor.sims).filter((k) => !imageTasks.includes(k));
   if (missing.length || imageTasks.some((k) => !(k in state.descriptor.sims))) {
     throw new ShareLinkError("the link's task description does not fit this bundle's historical tasks");

@@ -47,7 +47,10 @@ export function taskCounts(desc: Pick<TaskDescriptor, "nImages" | "nClasses" | "
     stated.classes !== undefined ? [stated.classes, "stated"] : desc.nClasses >= 2 ? [desc.nClasses, "folder"] : [typicalClasses, "typical"];
   const size: [number, CountSource] =
     stated.size !== undefined ? [stated.size, "stated"] : !(folderSize < typicalSize) ? [folderSize, "folder"] : [typicalSize, "typical"];
-  const raw = metaTaskVector(meta, { nClasses: classes[0], size: size[0] });
+  // A typical value sits exactly at the historical mean (0), not at its rounded count.
+  const raw = metaTaskVector(meta, { nClasses: classes[0], size: size[0] }).map((x, j) =>
+    (meta.taskFeatures[j] === "logClasses" ? classes[1] : size[1]) === "typical" ? 0 : x,
+  );
   const clipped = meta.taskFeatures.filter((_, j) => Math.abs(raw[j]) > COUNT_Z_LIMIT);
   return {
     nClasses: classes[0],

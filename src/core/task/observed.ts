@@ -62,14 +62,28 @@ export class ObservationError extends Error {
   }
 }
 
+/**
+ * An entered result in the zoo's units. A zoo that records accuracy as 0–1 also takes a
+ * percentage ("87" or "87%" is read as 0.87, and `note` says so); a "%" sign in a percent zoo is
+ * dropped. NaN when it is not a number.
+ */
+export function observationValue(zoo: Pick<Zoo, "metric">, value: unknown): { value: number; note: string | null } {
+  const r = metricRange(zoo);
+  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+  const pct = text.endsWith("%");
+  const n = text === "" ? Number.NaN : Number(pct ? text.slice(0, -1).trim() : text);
+  if (!r.percent && Number.isFinite(n) && (pct || (n > 1 && n <= 100))) return { value: n / 100, note: `${text} read as ${n}%, i.e. ${n / 100} in this zoo's 0–1 accuracy` };
+  return { value: n, note: null };
+}
+
 /** One problem with one entered result, in words a person can act on; null when it is fine. */
 export function checkObservation(zoo: Pick<Zoo, "metric" | "models">, model: string, value: unknown): string | null {
   if (!zoo.models.some((m) => m.id === model)) return `"${model}" is not a model of this zoo`;
   const r = metricRange(zoo);
-  const unit = r.percent ? "a percentage" : "an accuracy between 0 and 1";
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value.trim()) : Number.NaN;
+  const unit = r.percent ? "a percentage" : "an accuracy between 0 and 1, or a percentage";
+  const n = observationValue(zoo, value).value;
   if (!Number.isFinite(n)) return `the result for ${model} must be a number (${unit}), got "${String(value)}"`;
-  if (n < r.min || n > r.max) return `the result for ${model} must be between ${r.min} and ${r.max} (${unit}), got ${n}`;
+  if (n < r.min || n > r.max) return `the result for ${model} must be between ${r.min} and ${r.max}${r.percent ? "" : " (or 0–100%)"} (${unit}), got ${String(value)}`;
   return null;
 }
 
@@ -79,7 +93,7 @@ export function validateObservations(zoo: Pick<Zoo, "metric" | "models">, obs: r
   const problems = obs.map((o) => checkObservation(zoo, o.model, o.value)).filter((p): p is string => p !== null);
   if (problems.length) throw new ObservationError(problems.join("; "));
   const byModel = new Map<string, number>();
-  for (const o of obs) byModel.set(o.model, Number(o.value));
+  for (const o of obs) byModel.set(o.model, observationValue(zoo, o.value).value);
   return [...byModel].map(([model, value]) => ({ model, value }));
 }
 

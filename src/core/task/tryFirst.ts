@@ -33,6 +33,8 @@ export interface TryFirstOptions {
 }
 
 export const TRY_FIRST_COUNT = 3;
+/** Proposals come from this top of the ranking: what a practitioner would call credible. */
+export const TRY_FIRST_TOP = 15;
 
 /** The candidate pool: a share of the zoo's top, at least a few more than the list and at most
  * 60, so every proposal is also a plausible winner. */
@@ -79,7 +81,7 @@ function precision(sp: FoldInSpace, set: readonly number[]): number[] {
  * informative together, not three times the same direction.
  */
 export function tryFirst(
-  zoo: Pick<Zoo, "models">,
+  zoo: { models: readonly Pick<Zoo["models"][number], "id" | "family" | "backbone">[] },
   sp: FoldInSpace,
   ranking: readonly RankedModel[],
   observed: readonly Observation[],
@@ -88,16 +90,21 @@ export function tryFirst(
   const count = opts.count ?? TRY_FIRST_COUNT;
   const measured = new Set(observed.map((o) => o.model));
   const rankOf = new Map(ranking.map((r, i) => [r.model, i + 1]));
-  const candidates = ranking.filter((r) => sp.index.has(r.model) && !measured.has(r.model)).slice(0, poolSize(sp.ids.length, count, opts.pool));
+  const byId = new Map(zoo.models.map((m) => [m.id, m]));
+  const backboneOf = (id: string) => byId.get(id)?.backbone ?? id;
+  const top = new Set(ranking.slice(0, TRY_FIRST_TOP).map((r) => r.model));
+  // One proposal per backbone: a re-upload or a small fine-tune of a proposed or measured
+  // checkpoint says almost nothing new (and nobody fine-tunes two copies of one model).
+  const taken = new Set(observed.map((o) => backboneOf(o.model)));
+  const candidates = ranking.filter((r) => sp.index.has(r.model) && !measured.has(r.model) && top.has(r.model)).slice(0, poolSize(sp.ids.length, count, opts.pool));
   const n = sp.v0.length + 1;
   const chosen: number[] = observed.map((o) => sp.index.get(o.model)).filter((i): i is number => i !== undefined);
-  const byId = new Map(zoo.models.map((m) => [m.id, m]));
   const out: TryFirstItem[] = [];
   while (out.length < count && out.length < candidates.length) {
     const before = logDet(precision(sp, chosen), n);
     let best: { r: RankedModel; gain: number } | null = null;
     for (const r of candidates) {
-      if (out.some((o) => o.model === r.model)) continue;
+      if (out.some((o) => o.model === r.model) || taken.has(backboneOf(r.model))) continue;
       const gain = logDet(precision(sp, [...chosen, sp.index.get(r.model)!]), n) - before;
       // Candidates come best-scored first: a later one must add clearly more to be preferred.
       if (!best || gain > best.gain + 1e-9) best = { r, gain };
@@ -111,6 +118,7 @@ export function tryFirst(
         ? `#${rank} by predicted score, the likeliest winner; its result sets the level for the rest.`
         : `#${rank} by predicted score; a ${family} whose transfer profile differs most from ${pickedIdx.length === 1 ? pickedIdx[0] : `the ${pickedIdx.length} models measured or proposed before it`}, so its result says most about how the rest rank.`;
     out.push({ model: best.r.model, rank, gain: best.gain, reason });
+    taken.add(backboneOf(best.r.model));
     chosen.push(sp.index.get(best.r.model)!);
   }
   return out;

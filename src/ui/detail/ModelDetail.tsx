@@ -1,19 +1,43 @@
 import { useEffect, useRef } from "react";
 import type { Zoo, ZooModel } from "../../core/bundle/schema.ts";
 import { dot } from "../../core/math/linalg.ts";
-import type { Ranking } from "../../core/ranking.ts";
+import type { FinetuneLift, Ranking } from "../../core/ranking.ts";
+import { explainPredictedModel } from "../../core/coldstart/explain.ts";
+import type { PredictedValue } from "../../core/task/predicted.ts";
+import { percent, type PlacementStory } from "../../core/task/story.ts";
+import { formatValue } from "../format.ts";
 import { useApp } from "../../store/appStore.ts";
 import { CopyButton } from "../CopyButton.tsx";
 import { ObservedEntry } from "../observed/Observed.tsx";
 import { formatCount } from "../format.ts";
 import { focusRow } from "../table/RankTable.tsx";
+import { useNarrow } from "../useNarrow.ts";
 
 function codeLine(m: ZooModel): string {
   return m.library === "hf" ? `from transformers import AutoModelForImageClassification\nmodel = ${m.code}` : m.library === "timm" ? `import timm\nmodel = ${m.code}` : m.library === "torchvision" ? `import torchvision\nmodel = ${m.code}` : m.code;
 }
 
 /** Why a model ranks where it does: what it is, how it did before, which tasks this one resembles. */
-export function ModelDetail({ zoo, result, model, predicted }: { zoo: Zoo; result: Ranking; model: ZooModel; predicted?: number }) {
+export function ModelDetail({
+  zoo,
+  result,
+  model,
+  predicted,
+  story,
+  value,
+  lift,
+}: {
+  zoo: Zoo;
+  result: Ranking;
+  model: ZooModel;
+  predicted?: number;
+  /** Where the task was placed: the same account as the summary and the placement panel. */
+  story: PlacementStory;
+  /** The predicted result in the zoo's units with its 80% interval (absent: not calibrated). */
+  value?: PredictedValue;
+  /** Set when the fine-tuning-data term lifted this model. */
+  lift?: FinetuneLift;
+}) {
   const setView = useApp((s) => s.setView);
   const panel = useRef<HTMLElement>(null);
   // The panel takes focus when the person opened it (from a row, a plot point, a list); not when a
@@ -22,13 +46,24 @@ export function ModelDetail({ zoo, result, model, predicted }: { zoo: Zoo; resul
     const from = document.activeElement;
     if (from && from !== document.body && !panel.current?.contains(from)) panel.current?.focus();
   }, [model.id]);
+  // On a phone the panel is a full-screen sheet: the page behind neither scrolls nor takes focus.
+  const sheet = useNarrow();
+  useEffect(() => {
+    if (!sheet) return;
+    const before = document.body.style.overflow;
+    document.body.style.overflow = "hidden";
+    return () => {
+      document.body.style.overflow = before;
+    };
+  }, [sheet]);
   const close = () => {
     setView({ open: null });
     focusRow(model.id);
   };
   const position = result.ranking.findIndex((r) => r.model === model.id);
   const score = result.ranking[position]?.score ?? 0;
-  const weightOf = new Map(result.placement.weights.map((w) => [w.task, w.weight]));
+  const weightOf = new Map(Object.entries(story.weights));
+  const why = !model.measured && model.library !== "user" ? explainPredictedModel(zoo, model.id, result.ranking).lines : [];
   const code = codeLine(model);
   const ops = model.archInfo ? Object.entries(model.archInfo.ops).sort((a, b) => b[1] - a[1]) : [];
   return (
@@ -42,6 +77,16 @@ export function ModelDetail({ zoo, result, model, predicted }: { zoo: Zoo; resul
         if (e.key === "Escape") {
           e.preventDefault();
           close();
+        } else if (e.key === "Tab" && sheet && panel.current) {
+          const stops = [...panel.current.querySelectorAll<HTMLElement>("a[href], button:not(:disabled), input:not(:disabled), [tabindex='0']")];
+          const [first, last] = [stops[0], stops[stops.length - 1]];
+          if (e.shiftKey && (document.activeElement === first || document.activeElement === panel.current)) {
+            e.preventDefault();
+            last?.focus();
+          } else if (!e.shiftKey && document.activeElement === last) {
+            e.preventDefault();
+            first?.focus();
+          }
         }
       }}
     >
@@ -53,6 +98,19 @@ export function ModelDetail({ zoo, result, model, predicted }: { zoo: Zoo; resul
           Close
         </button>
       </header>
+      {value && (
+        <p data-testid="detail-predicted">
+          Predicted result <strong>{formatValue(zoo, value.value)}</strong> (80% interval {formatValue(zoo, value.low)}–{formatValue(zoo, value.high)}), in {zoo.metric}.
+        </p>
+      )}
+      {lift && (
+        <p>
+          Fine-tuned on {lift.data}, which your images resemble (cosine {lift.cosine.toFixed(2)}): lifted by {lift.lift.toFixed(2)}.
+        </p>
+      )}
+      {why.map((l) => (
+        <p key={l}>{l}</p>
+      ))}
       <p>
         Predicted score <strong>{score.toFixed(3)}</strong> (rank {position + 1} of {result.ranking.length}); task-agnostic prior{" "}
         {model.prior.toFixed(3)}. {model.library === "user"
@@ -125,15 +183,14 @@ export function ModelDetail({ zoo, result, model, predicted }: { zoo: Zoo; resul
                 <th scope="row">{t.id}</th>
                 <td>{measured === undefined ? "—" : measured.toFixed(zoo.metric.includes("%") ? 1 : 3)}</td>
                 <td>{fitted.toFixed(zoo.metric.includes("%") ? 1 : 3)}</td>
-                <td>{w === undefined ? "" : `${Math.round(w * result.placement.alpha * 100)}%`}</td>
+                <td>{w === undefined ? "" : percent(w)}</td>
               </tr>
             );
           })}
         </tbody>
       </table>
       <p className="footnote">
-        Metric: {zoo.metric}. Your task's vector is {Math.round((1 - result.placement.alpha) * 100)}% the prior (all tasks alike) and{" "}
-        {Math.round(result.placement.alpha * 100)}% a mix of the image-backed tasks it resembles, weighted as shown.
+        Metric: {zoo.metric}. {story.line}
       </p>
     </aside>
   );

@@ -1,6 +1,7 @@
 import { useMemo } from "react";
 import type { Manifest, Zoo } from "../../core/bundle/schema.ts";
 import type { TaskDescriptor } from "../../core/task/descriptor.ts";
+import { useServed } from "../../store/served.ts";
 import { percent, placementView, type FeatureRow, type PlacementView } from "./explain.ts";
 import "./placement.css";
 
@@ -12,7 +13,8 @@ const NEIGHBOURS_SHOWN = 5;
  * model (a zoo built without one) it says so and gives the image similarities as context.
  */
 export function PlacementExplanation({ zoo, descriptor, manifest }: { zoo: Zoo; descriptor: TaskDescriptor; manifest: Manifest | null }) {
-  const view = useMemo(() => placementView(zoo, descriptor), [zoo, descriptor]);
+  const base = useServed()?.base;
+  const view = useMemo(() => (base ? placementView(zoo, descriptor, base) : null), [zoo, descriptor, base]);
   return (
     <section className="placement" data-testid="placement-explanation" aria-labelledby="placement-title" id="placement" tabIndex={-1}>
       <h2 id="placement-title">How your images placed the task</h2>

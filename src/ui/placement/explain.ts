@@ -1,5 +1,5 @@
 import type { Zoo } from "../../core/bundle/schema.ts";
-import { rankZoo } from "../../core/ranking.ts";
+import { rankZoo, type Ranking } from "../../core/ranking.ts";
 import type { TaskDescriptor } from "../../core/task/descriptor.ts";
 import type { PlacementFeature } from "../../core/task/placement.ts";
 
@@ -67,9 +67,10 @@ export const FEATURE_INFO: Record<PlacementFeature, { label: string; hint: strin
 
 const norm = (v: readonly number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 
-export function placementView(zoo: Zoo, desc: TaskDescriptor, topN = 10): PlacementView | null {
+/** `base`: the pipeline's ranking of the task (src/core/pipeline.ts), so the panel explains the
+ * ranking the table shows rather than a ranking of its own. */
+export function placementView(zoo: Zoo, desc: TaskDescriptor, base: Ranking, topN = 10): PlacementView | null {
   const model = zoo.placement;
-  const base = rankZoo(zoo, desc);
   const ex = base.placement.explanation;
   if (!model || !ex) return null;
   const { vector, priorVector } = base.placement;
@@ -112,9 +113,4 @@ export function placementView(zoo: Zoo, desc: TaskDescriptor, topN = 10): Placem
   };
 }
 
-/** A weight as a percentage that never reads as all-or-nothing when it is not exactly that. */
-export function percent(w: number): string {
-  if (w >= 0.995 && w < 1) return ">99%";
-  if (w > 0 && w < 0.005) return "<1%";
-  return `${Math.round(w * 100)}%`;
-}
+export { percent } from "../../core/task/story.ts";

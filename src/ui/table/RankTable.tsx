@@ -138,11 +138,13 @@ export function RankTable({ ranking, models, onRows, observed }: { ranking: Rank
     }
   };
 
+  const narrow = useNarrow();
   const visibleCols = table.getVisibleLeafColumns();
-  const colCount = visibleCols.length;
+  // The spacer rows span the columns on screen: a wider span would add empty columns that share
+  // the width with the name on a phone (where the other columns are not displayed).
+  const colCount = narrow ? visibleCols.filter((c) => PHONE_COLUMNS.includes(c.id)).length : visibleCols.length;
   const open = (id: string) => setView({ open: view.open === id ? null : id });
   const phoneClass = (id: string) => (PHONE_COLUMNS.includes(id) ? `col-keep${id === MAIN_COLUMN ? " col-main" : ""}` : "col-extra");
-  const narrow = useNarrow();
 
   const spacer = (key: string, height: number) =>
     height > 0 && (
