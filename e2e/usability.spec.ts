@@ -163,8 +163,9 @@ test.describe("phone (390 × 844)", () => {
     await expect(detail).toBeVisible();
     const box = (await detail.boundingBox())!;
     expect([box.x, box.y, box.width, box.height]).toEqual([0, 0, width, 844]);
-    for (const text of ["Predicted score", "Your measured result"]) {
-      const target = detail.getByText(text, { exact: false }).first();
+    // The predicted line (its wording follows the zoo's result column) and the result entry.
+    for (const text of [/Predicted (score|result)/, /Your measured result/]) {
+      const target = detail.getByText(text).first();
       await target.scrollIntoViewIfNeeded();
       await expect(target).toBeInViewport();
       const onTop = await target.evaluate((el) => {

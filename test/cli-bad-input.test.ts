@@ -30,9 +30,9 @@ interface CliResult {
   stderr: string;
 }
 
-async function rank(folder: string): Promise<CliResult> {
+async function rank(folder: string, extra: string[] = []): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "cli/rank.ts", folder, "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+    const { stdout, stderr } = await run("npx", ["tsx", "cli/rank.ts", folder, "--json", ...extra], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
     return { code: 0, json: JSON.parse(stdout), stderr };
   } catch (e) {
     const err = e as { code: number; stderr: string };
@@ -96,6 +96,13 @@ describe("npm run rank on bad input", () => {
     expect(nothing.stderr).toContain("error: none of the sampled images could be decoded");
     const missing = await rank(resolve(f.base, "no-such-folder"));
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining("no such folder")]);
+  });
+
+  it("exits 2 naming a bad --dataset-size or --classes before embedding anything", async () => {
+    const [size, classes, word] = await Promise.all([rank(f.oneImage, ["--dataset-size", "-5"]), rank(f.oneImage, ["--classes", "1"]), rank(f.oneImage, ["--dataset-size", "lots"])]);
+    expect([size.code, size.stderr]).toEqual([2, expect.stringContaining("--dataset-size must be a whole number of images from 1")]);
+    expect([classes.code, classes.stderr]).toEqual([2, expect.stringContaining("--classes must be a whole number from 2")]);
+    expect([word.code, word.stderr]).toEqual([2, expect.stringContaining('--dataset-size must be a whole number, got "lots"')]);
   });
 });
 

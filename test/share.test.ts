@@ -45,6 +45,18 @@ describe("share codec", () => {
   });
 });
 
+describe("share codec: stated dataset facts", () => {
+  it("round-trips what the person stated, and refuses a link with impossible facts", () => {
+    const stated: ShareState = { ...state, descriptor: { ...state.descriptor, stated: { size: 27000, classes: 10 } } };
+    const back = decodeShare(`#${encodeShare(stated)}`);
+    expect(back.descriptor.stated).toEqual({ size: 27000, classes: 10 });
+    const one: ShareState = { ...state, descriptor: { ...state.descriptor, stated: { classes: 37 } } };
+    expect(decodeShare(`#${encodeShare(one)}`).descriptor.stated).toEqual({ classes: 37 });
+    const bad = decodeShare(`#${encodeShare({ ...state, descriptor: { ...state.descriptor, stated: { classes: 1 } } })}`);
+    expect(() => checkShareAgainst(bad, state.bundle, [state.zoo], Object.keys(state.descriptor.sims))).toThrow(ShareLinkError);
+  });
+});
+
 describe("share codec: the task's size", () => {
   it("round-trips the optional size, and a link without it decodes without it", () => {
     const withSize: ShareState = { ...state, descriptor: { ...state.descriptor, size: 12345 } };

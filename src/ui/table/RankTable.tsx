@@ -135,6 +135,9 @@ export function RankTable({ ranking, models, onRows, observed }: { ranking: Rank
     } else if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
       open(id);
+    } else if (e.key === "Escape" && view.open) {
+      e.preventDefault();
+      setView({ open: null });
     }
   };
 
