@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { predictionAnchors, reportedAnchors, type AnchorRow } from "../src/core/eval/anchors.ts";
-import { evaluateIntervals, evaluateServedZoo, type ServedZoo } from "../src/core/eval/served.ts";
+import { countSwing, evaluateIntervals, evaluateServedZoo, type ServedZoo } from "../src/core/eval/served.ts";
 import { SUBSAMPLE_MAX_CLASSES, SUBSAMPLE_SEEDS, SUBSAMPLE_SIZES } from "../src/core/eval/samples.ts";
 import { COUNT_Z_LIMIT } from "../src/core/task/counts.ts";
 import { ZOO_DEFINITIONS } from "../src/core/zoos.ts";
@@ -45,6 +45,7 @@ const t0 = performance.now();
 const results = zooIds.map((id) => evaluateServedZoo(servedZooData(id), { onFold: (z, t) => console.error(`${z}/${t} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`) }));
 const byZoo = new Map(results.map((r) => [r.zoo, r]));
 const intervals = new Map(zooIds.map((id) => [id, evaluateIntervals(servedZooData(id))]));
+const swings = new Map(zooIds.map((id) => [id, countSwing(servedZooData(id))]));
 
 // The published methods, on the same records.
 const def = (id: string) => ZOO_DEFINITIONS.find((d) => d.id === id)!;
@@ -74,7 +75,7 @@ if (classic) {
 
 const report = {
   served: Object.fromEntries(results.map((r) => [r.zoo, Object.fromEntries(r.tasks.map((t) => [t.task, { key: t.key, nModels: t.nModels, stored: t.stored, small: t.small, chosen: t.chosen }]))])),
-  zoos: Object.fromEntries(results.map(({ tasks: _t, rankings: _r, ...z }) => [z.zoo, { ...z, interval: intervals.get(z.zoo) }])),
+  zoos: Object.fromEntries(results.map(({ tasks: _t, rankings: _r, ...z }) => [z.zoo, { ...z, interval: intervals.get(z.zoo), countSwing: swings.get(z.zoo)!.cases }])),
   anchors,
   protocol: { smallSizes: SUBSAMPLE_SIZES, seeds: SUBSAMPLE_SEEDS, maxClasses: SUBSAMPLE_MAX_CLASSES, countZLimit: COUNT_Z_LIMIT },
   timings: { total_ms: performance.now() - t0 },
@@ -140,6 +141,15 @@ function markdown(rs: (ServedZoo & { rankings: unknown })[],  a: { transfergraph
     );
     out.push(z.below.length ? `Tasks more than 0.05 below their prior on the stored folder: ${z.below.join(", ")}.` : `No task falls more than 0.05 below its prior on the stored folder.`, ``);
   }
+  out.push(`## Counts outside the historical range`, ``);
+  out.push(
+    `Stated facts far outside anything the records hold, against the folder's own counts, on every stored folder (\`src/core/task/counts.ts\` clips each standardised count to ±${COUNT_Z_LIMIT}): Kendall τ between the two rankings of all models (1 = the same order) and the weighted τ each reaches.`,
+    ``,
+    `| zoo | stated | agreement with the folder's ranking | weighted τ | weighted τ, folder counts |`,
+    `|---|---|---|---|---|`,
+    ...[...swings.values()].flatMap((sw) => sw.cases.map((c) => `| ${sw.zoo} | ${c.stated.size?.toLocaleString("en")} images, ${c.stated.classes?.toLocaleString("en")} classes | ${f(c.agreement)} | ${f(c.weightedTau)} | ${f(c.folder)} |`)),
+    ``,
+  );
   out.push(`## Predicted results and their 80% intervals`, ``);
   out.push(
     `Each model's predicted result is in the zoo's units (\`src/core/task/predicted.ts\`): before any measured result, the historical tasks' mean level plus a typical spread times the model's score; after one measured result (the model the ranking puts first, as try-first proposes), the fold-in's own fit. The interval is the prediction plus the 10th and 90th percentiles of standardised residuals on held-out tasks; *coverage* is measured nested: each task's interval made from the other tasks' residuals. Baseline: each model's mean historical result.`,

@@ -29,8 +29,8 @@ test("explore the ranking: sort, filter, detail, plots, export, link with filter
   await expect(paramsHeader).toHaveAttribute("aria-sort", "descending");
   const params = await page.getByTestId("rank-row").evaluateAll((rows) => rows.slice(0, 8).map((r) => r.getAttribute("data-model-id")!));
   expect(params).not.toEqual(top.slice(0, 8));
-  await page.locator('th[data-column="score"]').getByRole("button").click();
-  await expect(page.locator('th[data-column="score"]')).toHaveAttribute("aria-sort", "descending");
+  await page.locator('th[data-column="predicted"]').getByRole("button").click();
+  await expect(page.locator('th[data-column="predicted"]')).toHaveAttribute("aria-sort", "descending");
   expect(await rowIds(page, 10)).toEqual(top);
 
   // Text search and a family filter narrow the rows and announce the count.

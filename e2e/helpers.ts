@@ -42,3 +42,9 @@ export function cosine(a: readonly number[], b: readonly number[]): number {
   }
   return d / Math.sqrt(na * nb);
 }
+
+/** A ranking (best first) as the table shows it by default: each backbone at its best member. */
+export function firstPerBackbone(ranking: readonly { model: string; backbone: string }[]): string[] {
+  const seen = new Set<string>();
+  return ranking.filter((r) => !seen.has(r.backbone) && seen.add(r.backbone)).map((r) => r.model);
+}

@@ -27,9 +27,9 @@ test("measured results fold into the ranking, update the try-first list and trav
   await page.getByTestId("observed-value").fill("not a number");
   await page.getByTestId("observed-save").click();
   await expect(page.getByTestId("observed-error")).toContainText("must be a number");
-  await page.getByTestId("observed-value").fill("97");
+  await page.getByTestId("observed-value").fill("197");
   await page.getByTestId("observed-save").click();
-  await expect(page.getByTestId("observed-error")).toContainText("between 0 and 1");
+  await expect(page.getByTestId("observed-error")).toContainText("between 0 and 1 (or 0–100%)");
   await expect(page.getByTestId("observed-list")).toHaveCount(0);
   expect(await observedInStore(page)).toEqual([]);
   expect(await topModels(page, 10)).toEqual(top);

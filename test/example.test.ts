@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExampleIndex } from "../src/dataset/example.ts";
-import { emptyColumns, MAIN_COLUMN, PHONE_COLUMNS } from "../src/ui/table/columns.tsx";
+import { emptyColumns, mainColumn, phoneColumns } from "../src/ui/table/columns.tsx";
 import type { ZooModel } from "../src/core/bundle/schema.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -31,8 +31,11 @@ describe("table columns", () => {
     expect(emptyColumns(zoo("zoo-hub.json"))).toEqual(["top1"]);
     expect(emptyColumns(zoo("zoo-classic.json"))).toEqual(["top1"]);
     expect(emptyColumns(zoo("zoo-timm.json"))).toEqual([]);
+    // A zoo without a calibrated predicted result (timm) has no predicted column.
+    expect(emptyColumns(zoo("zoo-timm.json"), false)).toEqual(["predicted"]);
   });
-  it("show rank, name and the main result column on a phone", () => {
-    expect(PHONE_COLUMNS).toEqual(["rank", "model", MAIN_COLUMN]);
+  it("show rank, name and the main result column on a phone: the predicted result where calibrated", () => {
+    expect(phoneColumns(mainColumn(true))).toEqual(["rank", "model", "predicted"]);
+    expect(phoneColumns(mainColumn(false))).toEqual(["rank", "model", "score"]);
   });
 });

@@ -30,7 +30,7 @@ import {
   type ColdStartModel,
   type Pretraining,
 } from "../../src/core/coldstart/index.ts";
-import { isTimmTestNetwork, timmBackbones } from "../../src/core/backbone.ts";
+import { isTimmTestNetwork, timmBackbones, type TimmModelMeta } from "../../src/core/backbone.ts";
 import { cosine, mean, round, std } from "../../src/core/math/linalg.ts";
 import { mulberry32, shuffled } from "../../src/core/math/random.ts";
 import { kendallTau, weightedTau } from "../../src/core/metrics.ts";
@@ -56,14 +56,8 @@ function a2v(): Archi2VecData {
   return a2vCache;
 }
 
-export interface TimmRow {
-  model: string;
-  arch: string;
-  tag: string;
-  imgSize: number;
-  paramsM: number;
-  top1: number;
-}
+/** One timm model as timm_model_meta.csv gives it (the row backbone grouping reads too). */
+export type TimmRow = TimmModelMeta;
 
 let timmRowsCache: TimmRow[] | null = null;
 /** Every (model, img_size) row of timm_model_meta.csv. */

@@ -79,7 +79,7 @@ function Results() {
         {descriptor.nClasses ? `, ${descriptor.nClasses} classes` : ", unlabelled"}
         {descriptor.size && descriptor.size > descriptor.nImages ? ` (sampled from ${descriptor.size})` : ""}.{" "}
         {explanation
-          ? "The ranking starts from this zoo's task-agnostic prior and moves it by what your images' descriptor says (ImageNet-likeness, resolution, grey share, class separability), fitted on samples of the historical tasks that have images. "
+          ? "This zoo's placement model starts from the task-agnostic prior and moves it by what your images' descriptor says (ImageNet-likeness, resolution, grey share, class separability), fitted on samples of the historical tasks that have images. "
           : ""}
         {served.story.line}
         {explanation && (
@@ -109,7 +109,7 @@ function Results() {
       <AddModel placedHere={inSpace || userModels.length === 0} spaceName={byo?.space} />
       <div className={open ? "table-and-detail with-detail" : "table-and-detail"}>
         <div>
-          <RankTable ranking={result.ranking} models={models} onRows={onRows} observed={observedMap} />
+          <RankTable ranking={result.ranking} models={models} onRows={onRows} observed={observedMap} predicted={served.predicted} metric={zoo.metric} sims={descriptor.sims} />
         </div>
         {open && <ModelDetail
             zoo={zoo}

@@ -19,7 +19,7 @@
  */
 import type { Zoo } from "../bundle/schema.ts";
 import { mean, std } from "../math/linalg.ts";
-import { rankingMetrics, weightedTau } from "../metrics.ts";
+import { kendallTau, rankingMetrics, weightedTau } from "../metrics.ts";
 import { rankTask, serveTask } from "../pipeline.ts";
 import { rankByPrior, type RankedModel } from "../ranking.ts";
 import { describeTask, type CentroidSpace, type StatedFacts, type TaskDescriptor } from "../task/descriptor.ts";
@@ -439,5 +439,42 @@ export function evaluateIntervals(data: ServedZooData): IntervalZoo {
     shipped: { before: q(per.flatMap((p) => p.rBefore)), after: q(per.flatMap((p) => p.rAfter)) },
     tasks,
     mean: { coverageBefore: avg("coverageBefore"), coverageAfter: avg("coverageAfter"), maeBefore: avg("maeBefore"), maeAfter: avg("maeAfter"), maeBaseline: avg("maeBaseline") },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counts outside the historical range (src/core/task/counts.ts)
+
+export interface CountSwing {
+  zoo: string;
+  /** Stated facts far outside the historical range, each against the folder's own counts: Kendall
+   * τ between the two rankings of all models (1: unchanged) and the weighted τ against the truth. */
+  cases: { stated: StatedFacts; agreement: number; weightedTau: number; folder: number }[];
+}
+
+const EXTREMES: StatedFacts[] = [
+  { size: 1e9, classes: 1e6 },
+  { size: 10, classes: 2 },
+];
+
+export function countSwing(data: ServedZooData): CountSwing {
+  const rows = data.tasks.map((t) => {
+    const h = data.space([t.task]);
+    const f = data.folder(t.key);
+    const base = rankTask(h.zoo, describeSample(f, f.samples[0], h.space)).base.ranking;
+    return EXTREMES.map((stated) => {
+      const r = rankTask(h.zoo, describeSample(f, f.samples[0], h.space, stated)).base.ranking;
+      const pos = new Map(r.map((x, i) => [x.model, -i]));
+      return { agreement: kendallTau(base.map((_, i) => -i), base.map((x) => pos.get(x.model)!)), weightedTau: wtau(r, t.truth), folder: wtau(base, t.truth) };
+    });
+  });
+  return {
+    zoo: data.zoo,
+    cases: EXTREMES.map((stated, k) => ({
+      stated,
+      agreement: mean(rows.map((r) => r[k].agreement)),
+      weightedTau: mean(rows.map((r) => r[k].weightedTau)),
+      folder: mean(rows.map((r) => r[k].folder)),
+    })),
   };
 }

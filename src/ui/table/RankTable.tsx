@@ -14,10 +14,13 @@ import { matchesFilters } from "../../core/filters.ts";
 import type { RankedModel } from "../../core/ranking.ts";
 import { useApp } from "../../store/appStore.ts";
 import { useNarrow } from "../useNarrow.ts";
-import { COLUMNS, DEFAULT_HIDDEN, emptyColumns, MAIN_COLUMN, PHONE_COLUMNS, type Row } from "./columns.tsx";
+import { groupRankingByBackbone } from "../../core/backbone.ts";
+import type { PredictedValue } from "../../core/task/predicted.ts";
+import { COLUMNS, DEFAULT_HIDDEN, emptyColumns, mainColumn, phoneColumns, type Row } from "./columns.tsx";
 import { Filters } from "./Filters.tsx";
 
-const COLUMNS_KEY = "fennec.columns.v1";
+// v2: the predicted result became the main column and the raw score a hidden one.
+const COLUMNS_KEY = "fennec.columns.v2";
 
 function loadVisibility(): VisibilityState {
   try {
@@ -39,18 +42,64 @@ export function focusRow(id: string): void {
 /** Rows in the table's current filter and sort order, for export. */
 export type VisibleRows = Row[];
 
-export function RankTable({ ranking, models, onRows, observed }: { ranking: RankedModel[]; models: readonly ZooModel[]; onRows?: (rows: VisibleRows) => void; observed?: ReadonlyMap<string, number> }) {
+/** Backbones whose fine-tuning data resembles the task at least this much are named on the row. */
+const SIMILAR_DATA = 0.5;
+
+export function RankTable({
+  ranking,
+  models,
+  onRows,
+  observed,
+  predicted,
+  metric,
+  sims,
+}: {
+  ranking: RankedModel[];
+  models: readonly ZooModel[];
+  onRows?: (rows: VisibleRows) => void;
+  observed?: ReadonlyMap<string, number>;
+  /** The pipeline's predicted results (null: the zoo is not calibrated; the score is shown). */
+  predicted?: ReadonlyMap<string, PredictedValue> | null;
+  metric: string;
+  /** The task's similarity to each image sample (names a variant fine-tuned on data like it). */
+  sims: Readonly<Record<string, number>>;
+}) {
   const view = useApp((s) => s.view);
   const setView = useApp((s) => s.setView);
   const byId = useMemo(() => new Map(models.map((m) => [m.id, m])), [models]);
-  const data = useMemo<Row[]>(() => ranking.map((r, i) => ({ rank: i + 1, score: r.score, model: byId.get(r.model)!, ...(observed?.has(r.model) && { observed: observed.get(r.model) }) })), [ranking, byId, observed]);
+  const groups = useMemo(() => new Map(groupRankingByBackbone(ranking, models, { sims, threshold: SIMILAR_DATA }).map((g) => [g.model, g])), [ranking, models, sims]);
+  const data = useMemo<Row[]>(
+    () =>
+      ranking.map((r, i) => {
+        const model = byId.get(r.model)!;
+        const g = groups.get(r.model);
+        return {
+          rank: i + 1,
+          score: r.score,
+          model,
+          metric,
+          backbone: model.backbone ?? model.id,
+          ...(g && { group: { variants: g.variants, similar: g.similarData } }),
+          ...(predicted?.has(r.model) && { predicted: predicted.get(r.model) }),
+          ...(observed?.has(r.model) && { observed: observed.get(r.model) }),
+        };
+      }),
+    [ranking, byId, observed, predicted, metric, groups],
+  );
+  const calibrated = !!predicted;
+  const MAIN_COLUMN = mainColumn(calibrated);
+  const PHONE_COLUMNS = phoneColumns(MAIN_COLUMN);
+  // One row per backbone by default (its best member); "+N variants" opens a group. Searching or
+  // filtering shows every match: a person looking for a checkpoint by name should find it.
+  const [perBackbone, setPerBackbone] = useState(true);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   // Stable identities matter: TanStack recomputes row models when state objects change.
   const sorting: SortingState = useMemo(() => (view.sort ? [view.sort] : []), [view.sort]);
   const [visibility, setVisibility] = useState<VisibilityState>(loadVisibility);
   useEffect(() => localStorage.setItem(COLUMNS_KEY, JSON.stringify(visibility)), [visibility]);
   // What is shown: the person's choice, less the columns this zoo has no value in, and always the
   // main result column. The stored choice keeps only what the person chose.
-  const empty = useMemo(() => emptyColumns(models), [models]);
+  const empty = useMemo(() => emptyColumns(models, calibrated), [models, calibrated]);
   const shown = useMemo<VisibilityState>(() => ({ ...visibility, ...Object.fromEntries(empty.map((id) => [id, false])), [MAIN_COLUMN]: true }), [visibility, empty]);
 
   const table = useReactTable({
@@ -68,8 +117,14 @@ export function RankTable({ ranking, models, onRows, observed }: { ranking: Rank
     getFilteredRowModel: getFilteredRowModel(),
     getRowId: (r) => r.model.id,
   });
-  const rows = table.getRowModel().rows;
-  useEffect(() => onRows?.(rows.map((r) => r.original)), [rows, onRows]);
+  const allRows = table.getRowModel().rows;
+  // Exports stay per model: they get every row in the table's order, grouped or not.
+  useEffect(() => onRows?.(allRows.map((r) => r.original)), [allRows, onRows]);
+  const grouping = perBackbone && !view.q && Object.keys(view.filters).length === 0;
+  const rows = useMemo(
+    () => (grouping ? allRows.filter((r) => r.original.group || expanded.has(r.original.backbone) || r.original.observed !== undefined || r.original.model.id === view.open) : allRows),
+    [allRows, grouping, expanded, view.open],
+  );
 
   // Roving focus: the table is one tab stop, the active row; arrows, Home/End and Page keys move it.
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -170,13 +225,24 @@ export function RankTable({ ranking, models, onRows, observed }: { ranking: Rank
         data-index={vi.index}
         data-testid="rank-row"
         data-model-id={id}
+        data-backbone={row.original.backbone}
         aria-rowindex={vi.index + 2}
         aria-current={view.open === id ? "true" : undefined}
         className={view.open === id ? "open" : undefined}
         tabIndex={id === active ? 0 : -1}
         onFocus={() => setActiveId(id)}
-        onClick={() => {
+        onClick={(e) => {
+          const expand = (e.target as HTMLElement).closest<HTMLElement>("[data-expand]")?.dataset.expand;
           setActiveId(id);
+          if (expand) {
+            setExpanded((x) => {
+              const next = new Set(x);
+              if (next.has(expand)) next.delete(expand);
+              else next.add(expand);
+              return next;
+            });
+            return;
+          }
           open(id);
         }}
         onKeyDown={(e) => onRowKey(e, vi.index, id)}
@@ -231,8 +297,12 @@ export function RankTable({ ranking, models, onRows, observed }: { ranking: Rank
         ) : (
           tools
         )}
+        <label className="per-backbone">
+          <input type="checkbox" checked={perBackbone} onChange={(e) => setPerBackbone(e.currentTarget.checked)} data-testid="per-backbone" /> One row per backbone
+        </label>
         <span aria-live="polite" className="row-count" data-testid="row-count">
-          {rows.length === data.length ? `${data.length} models` : `${rows.length} of ${data.length} models`}
+          {allRows.length === data.length ? `${data.length} models` : `${allRows.length} of ${data.length} models`}
+          {grouping && rows.length < allRows.length ? `, ${rows.length} rows (one per backbone)` : ""}
         </span>
       </div>
       <p id="rank-table-keys" className="sr-only">

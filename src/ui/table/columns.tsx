@@ -1,6 +1,7 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import type { ZooModel } from "../../core/bundle/schema.ts";
-import { formatCount } from "../format.ts";
+import type { PredictedValue } from "../../core/task/predicted.ts";
+import { formatCount, formatPredicted } from "../format.ts";
 
 export interface Row {
   rank: number;
@@ -8,13 +9,20 @@ export interface Row {
   model: ZooModel;
   /** The person's own measured result on this task, when entered. */
   observed?: number;
+  /** Predicted result in the zoo's units with its 80% interval, and how to print it. */
+  predicted?: PredictedValue;
+  metric: string;
+  /** The row's backbone (src/core/backbone.ts) and, on the row that stands for it when the table
+   * shows one row per backbone, its other members and one fine-tuned on data like the task's. */
+  backbone: string;
+  group?: { variants: string[]; similar: { model: string; data: string; cosine: number } | null };
 }
 
 /** The table's main result column: on a phone, each row shows rank, name and this column only,
- * and it can never be hidden. One constant, so a new result column can take its place. */
-export const MAIN_COLUMN = "score";
+ * and it can never be hidden. The predicted result where the zoo is calibrated, else the score. */
+export const mainColumn = (calibrated: boolean) => (calibrated ? "predicted" : "score");
 /** Always shown, on every screen. */
-export const PHONE_COLUMNS: readonly string[] = ["rank", "model", MAIN_COLUMN];
+export const phoneColumns = (main: string): readonly string[] => ["rank", "model", main];
 
 /** Missing numbers sort last whichever way the column is sorted. */
 const num = (v: number | null) => (v === null ? undefined : v);
@@ -33,6 +41,16 @@ export const COLUMNS: ColumnDef<Row>[] = [
         <button type="button" className="model-name" tabIndex={-1} title={`Details of ${row.original.model.name}`}>
           {row.original.model.name}
         </button>
+        {row.original.group && row.original.group.variants.length > 0 && (
+          <button type="button" className="badge variants" tabIndex={-1} data-testid="variants" data-expand={row.original.backbone} title={`Show the other ${row.original.group.variants.length} checkpoint(s) of this backbone`}>
+            +{row.original.group.variants.length} variant{row.original.group.variants.length > 1 ? "s" : ""}
+          </button>
+        )}
+        {row.original.group?.similar && row.original.group.similar.model !== row.original.model.id && (
+          <span className="badge similar" title="A checkpoint of this backbone fine-tuned on data your images resemble">
+            {row.original.group.similar.model} was fine-tuned on {row.original.group.similar.data}, like your images
+          </span>
+        )}
         {row.original.observed !== undefined && (
           <span className="badge observed" data-testid="observed-badge" title="You entered this result; the model is ranked by it">
             measured by you: {row.original.observed}
@@ -71,7 +89,23 @@ export const COLUMNS: ColumnDef<Row>[] = [
     sortDescFirst: true,
     sortUndefined: "last",
   },
-  { id: "score", header: "Predicted score", accessorKey: "score", cell: ({ getValue }) => (getValue() as number).toFixed(3), size: 110, sortDescFirst: true },
+  {
+    id: "predicted",
+    header: "Predicted result (80%)",
+    accessorFn: (r) => r.predicted?.value,
+    cell: ({ row }) =>
+      row.original.predicted ? (
+        <span data-testid="predicted" title={`Predicted ${row.original.metric}, with the range that held 80% of results on held-out tasks`}>
+          {formatPredicted({ metric: row.original.metric }, row.original.predicted)}
+        </span>
+      ) : (
+        "—"
+      ),
+    size: 130,
+    sortDescFirst: true,
+    sortUndefined: "last",
+  },
+  { id: "score", header: "Score (z)", accessorKey: "score", cell: ({ getValue }) => (getValue() as number).toFixed(3), size: 90, sortDescFirst: true },
   {
     id: "kind",
     header: "Basis",
@@ -88,11 +122,11 @@ export const COLUMNS: ColumnDef<Row>[] = [
   },
 ];
 
-export const DEFAULT_HIDDEN = ["flops", "input"];
+export const DEFAULT_HIDDEN = ["flops", "input", "score"];
 
 /** Columns with no value for any model of the zoo (ImageNet top-1 in the hub and classic zoos):
  * left out of the table and of the column chooser rather than shown as a column of dashes. */
-export function emptyColumns(models: readonly ZooModel[]): string[] {
+export function emptyColumns(models: readonly ZooModel[], calibrated = true): string[] {
   const has = (f: (m: ZooModel) => unknown) => models.some((m) => f(m) !== null && f(m) !== undefined);
   const checks: Record<string, (m: ZooModel) => unknown> = {
     params: (m) => m.params,
@@ -100,7 +134,10 @@ export function emptyColumns(models: readonly ZooModel[]): string[] {
     input: (m) => m.inputSize,
     top1: (m) => m.imagenetTop1,
   };
-  return Object.entries(checks)
-    .filter(([, f]) => !has(f))
-    .map(([id]) => id);
+  return [
+    ...Object.entries(checks)
+      .filter(([, f]) => !has(f))
+      .map(([id]) => id),
+    ...(calibrated ? [] : ["predicted"]),
+  ];
 }
