@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PROXY_INPUT, preprocessInto } from "../src/core/preprocess.ts";
-import { orderByScore, rankZoo, scoreModels } from "../src/core/ranking.ts";
+import { orderByScore, scoreModels } from "../src/core/ranking.ts";
+import { rankTask } from "../src/core/pipeline.ts";
 import { planDataset } from "../src/core/sampling.ts";
 import { describeTask } from "../src/core/task/descriptor.ts";
 import { parseCli } from "./node/args.ts";
@@ -247,10 +248,10 @@ try {
   const rankTimes: number[] = [];
   const scoreTimes: number[] = [];
   const ids = zoo.models.map((m) => m.id);
-  const vector = rankZoo(zoo, desc).placement.vector;
+  const vector = rankTask(zoo, desc).base.placement.vector;
   for (let i = 0; i < SIZES.scoreReps + 50; i++) {
     const a = performance.now();
-    rankZoo(zoo, desc);
+    rankTask(zoo, desc);
     const b = performance.now();
     orderByScore(ids, scoreModels(zoo.models, vector));
     const c = performance.now();

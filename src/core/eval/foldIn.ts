@@ -10,7 +10,8 @@
  */
 import type { Zoo } from "../bundle/schema.ts";
 import { weightedTau } from "../metrics.ts";
-import { rankByPrior, rankZoo, type RankedModel } from "../ranking.ts";
+import { rankByPrior, type RankedModel } from "../ranking.ts";
+import { rankTask } from "../pipeline.ts";
 import type { TaskDescriptor } from "../task/descriptor.ts";
 import { foldIn, foldInSpace, POOLS, STRENGTHS, type FoldInSettings, type Observation } from "../task/observed.ts";
 import { tryFirst } from "../task/tryFirst.ts";
@@ -61,7 +62,7 @@ function bestFound(ranking: readonly RankedModel[], truth: ReadonlyMap<string, n
 
 /** The reveal curve of one fold, one strategy, one strength. */
 export function revealCurve(fold: FoldInFold, strategy: Strategy, settings: FoldInSettings, maxReveal = MAX_REVEAL): RevealPoint[] {
-  const base = rankZoo(fold.built, fold.desc);
+  const base = rankTask(fold.built, fold.desc).base;
   const prior = rankByPrior(fold.built);
   const sp = foldInSpace(fold.built, base, settings.strength);
   const observed: Observation[] = [];
