@@ -30,9 +30,9 @@ export interface FoldInSettings {
   pool: number;
 }
 export const FOLD_IN_SETTINGS: Record<string, FoldInSettings> = {
-  classic: { strength: 0.1, pool: 0.4 },
-  hub: { strength: 1, pool: 0.4 },
-  timm: { strength: 0.1, pool: 0.4 },
+  classic: { strength: 0.1, pool: 0.25 },
+  hub: { strength: 10, pool: 0.1 },
+  timm: { strength: 0.1, pool: 0.25 },
 };
 export const DEFAULT_SETTINGS: FoldInSettings = { strength: 1, pool: 0.25 };
 /** The candidates the evaluation chooses from. */
