@@ -99,7 +99,7 @@ describe("npm run rank on bad input", () => {
   });
 
   it("exits 2 naming a bad --dataset-size or --classes before embedding anything", async () => {
-    const [size, classes, word] = await Promise.all([rank(f.oneImage, ["--dataset-size", "-5"]), rank(f.oneImage, ["--classes", "1"]), rank(f.oneImage, ["--dataset-size", "lots"])]);
+    const [size, classes, word] = await Promise.all([rank(f.oneImage, ["--dataset-size", "0"]), rank(f.oneImage, ["--classes", "1"]), rank(f.oneImage, ["--dataset-size", "lots"])]);
     expect([size.code, size.stderr]).toEqual([2, expect.stringContaining("--dataset-size must be a whole number of images from 1")]);
     expect([classes.code, classes.stderr]).toEqual([2, expect.stringContaining("--classes must be a whole number from 2")]);
     expect([word.code, word.stderr]).toEqual([2, expect.stringContaining('--dataset-size must be a whole number, got "lots"')]);

@@ -7,7 +7,7 @@ import { foldInMarkdown, foldInReport } from "../src/core/eval/foldIn.ts";
 import { exportRows, rankingCsv } from "../src/core/export.ts";
 import { rankZoo, type Ranking } from "../src/core/ranking.ts";
 import { decodeShare, encodeShare } from "../src/core/share/codec.ts";
-import { checkObservation, foldIn, foldInSpace, ObservationError, settingsFor, validateObservations, type Observation } from "../src/core/task/observed.ts";
+import { checkObservation, observationValue, foldIn, foldInSpace, ObservationError, settingsFor, validateObservations, type Observation } from "../src/core/task/observed.ts";
 import { tryFirst } from "../src/core/task/tryFirst.ts";
 
 // Zoos built from the repository's data without the held-out task (as the evaluation does), so
@@ -64,7 +64,13 @@ describe("fold-in of measured results", () => {
     expect(checkObservation(zoo, model, "150")).toMatch(/between 0 and 100/);
     expect(checkObservation(zoo, model, -1)).toMatch(/between 0 and 100/);
     expect(checkObservation(zoo, "no-such-model", 90)).toMatch(/not a model of this zoo/);
-    expect(checkObservation(hub.built, hub.built.models[0].id, 85)).toMatch(/between 0 and 1/);
+    expect(checkObservation(hub.built, hub.built.models[0].id, 185)).toMatch(/between 0 and 1 \(or 0–100%\)/);
+    // A percentage in a 0–1 zoo is read as one, and says so.
+    expect(checkObservation(hub.built, hub.built.models[0].id, "85")).toBeNull();
+    expect(observationValue(hub.built, "85")).toEqual({ value: 0.85, note: expect.stringContaining("read as 85%") });
+    expect(observationValue(hub.built, "85%").value).toBe(0.85);
+    expect(observationValue(hub.built, "0.85")).toEqual({ value: 0.85, note: null });
+    expect(observationValue(zoo, "85%")).toEqual({ value: 85, note: null });
     expect(() => validateObservations(zoo, [{ model: "no-such-model", value: "90" }, { model, value: "NaN" }])).toThrow(ObservationError);
     expect(() => validateObservations(zoo, [{ model: "no-such-model", value: "90" }])).toThrow(/no-such-model/);
     expect(validateObservations(zoo, [{ model, value: "80" }, { model, value: "82" }])).toEqual([{ model, value: 82 }]);

@@ -187,6 +187,9 @@ export interface ServedZoo {
   /** The nested estimate (stored and small folders, half each) against the prior: the rule that
    * decides whether the zoo ships a correction. */
   nestedGain: number;
+  /** Every candidate's gain over the prior in the leave-one-task-out spaces (what the selection
+   * over all tasks compares), per task and on the mean. */
+  candidates: { setting: string; gain: number; tasks: Record<string, number> }[];
 }
 
 /** Scores a setting on one task's folders in one space (cached descriptors per space). */
@@ -351,6 +354,7 @@ export function evaluateServedZoo(data: ServedZooData, opts: ServedOptions = {})
     },
     below: results.filter((r) => r.stored.weightedTau < r.stored.prior - 0.05).map((r) => r.task),
     nestedGain: mean(nestedGains),
+    candidates: candidates.map((c, i) => ({ setting: settingLabel(c), gain: mean(outerGain[i]), tasks: Object.fromEntries(tasks.map((t, j) => [t.task, outerGain[i][j]])) })),
     rankings,
   };
 }
