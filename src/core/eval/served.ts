@@ -359,12 +359,6 @@ export function evaluateServedZoo(data: ServedZooData, opts: ServedOptions = {})
   };
 }
 
-/** Whether the configured setting is the selected one (the eval says so when they differ). */
-export function configuredIsSelected(z: ServedZoo): boolean {
-  return z.configured === z.selected;
-}
-export { sameSetting };
-
 // ---------------------------------------------------------------------------------------------
 // Predicted results and their intervals (src/core/task/predicted.ts)
 
