@@ -395,6 +395,10 @@ export function buildTimmZoo(opts: { excludeTask?: string } = {}): Zoo {
     // u·v alone (w = 0).
     mapper: { tau: target.mapper.tau, alpha: target.mapper.alpha, ...(target.mapper.placement !== undefined && { placement: target.mapper.placement }) },
     ...(target.placement && { placement: target.placement }),
+    // Predicted results borrow the Classic zoo's level and interval (same tasks, same units). The
+    // timm zoo has no held-out records of its own, so they are not validated on its models.
+    ...(target.level && { level: target.level }),
+    ...(target.interval && { interval: target.interval }),
     tasks: target.tasks,
     models,
   });
