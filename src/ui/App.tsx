@@ -122,8 +122,10 @@ function Results() {
           />}
       </div>
       <p className="footnote">
-        {zoo.description} Scores are predicted standardised fine-tuning results (higher is better; 0 is an average model of
-        this zoo); the records measure {zoo.metric}.
+        {zoo.description}{" "}
+        {served.predicted
+          ? `Predicted results are in ${zoo.metric}, with the range that held 80% of the results of held-out tasks (docs/EVALUATION.md); the hidden "Score (z)" column is the standardised score they come from (0 is an average model of this zoo).`
+          : `Scores are predicted standardised fine-tuning results (higher is better; 0 is an average model of this zoo); the records measure ${zoo.metric}.`}
       </p>
       <PlacementExplanation zoo={zoo} descriptor={descriptor} manifest={manifest} />
       <div className="plots">
