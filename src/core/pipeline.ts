@@ -16,7 +16,7 @@ import { tryFirst, type TryFirstItem } from "./task/tryFirst.ts";
 import { placementStory, type PlacementStory } from "./task/story.ts";
 import { predictValues, type PredictedValue } from "./task/predicted.ts";
 
-export interface RankTaskOptions {
+export interface ServeTaskOptions {
   /** Results the person measured on this task (validated: validateObservations). */
   observed?: readonly Observation[];
   /** Models placed in this zoo's space that are not part of it (a person's own ONNX models). */
@@ -66,7 +66,7 @@ export function rankTask(zoo: Zoo, desc: TaskDescriptor): TaskRanking {
 }
 
 /** The whole pipeline as the page and the CLI serve it. */
-export function serveTask(zoo: Zoo, desc: TaskDescriptor, opts: RankTaskOptions = {}): TaskResult {
+export function serveTask(zoo: Zoo, desc: TaskDescriptor, opts: ServeTaskOptions = {}): TaskResult {
   const { base, warnings, story } = rankTask(zoo, desc);
   const settings = settingsFor(zoo.zoo);
   const space = foldInSpace(zoo, base, settings.strength);

@@ -4,7 +4,7 @@ import { pivotRecords, priorScores, standardiseColumns, withoutTasks, type TidyR
 import { meanCentredUnit } from "../task/descriptor.ts";
 import { buildMetaModel } from "../task/meta.ts";
 import { summariseImageStats, type ImageStats } from "../task/imageStats.ts";
-import { fitPlacement, type PlacementInput } from "../task/placement.ts";
+import { fitPlacement, type PlacementInput, type PlacementSettings } from "../task/placement.ts";
 import { fitLevel } from "../task/predicted.ts";
 import { priorTaskVector } from "../task/mapper.ts";
 import { TASK_CLASSES, taskSize, type ZooDefinition } from "../zoos.ts";
@@ -68,7 +68,7 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance, im
     ...(meta && { meta: meta.rows[m] }),
     results: Object.fromEntries(matrix.tasks.map((t, i) => [t, matrix.values[m][i]]).filter(([, v]) => !Number.isNaN(v))),
   }));
-  const placement = def.mapper.placement ? fitZooPlacement(def, taskRows, modelRows, imageTasks, placementSamples) : null;
+  const placement = fitZooPlacement(def.mapper.placement ?? null, { tasks: taskRows, models: modelRows, mapper: def.mapper }, imageTasks, placementSamples);
   const level = fitZooLevel(taskRows);
   return withHash<Zoo>({
     schema: BUNDLE_SCHEMA,
@@ -91,22 +91,21 @@ export function buildZoo({ def, records, info, excludeTasks = [], provenance, im
 const PLACEMENT_DIGITS = 6;
 
 /** The placement model of a zoo, fitted on its image-backed tasks (those whose sample is in the
- * manifest), each described by the samples of its stored folder; rounded for the bundle. */
+ * manifest), each described by the samples of its stored folder; rounded for the bundle. The
+ * bundle build and the evaluation's candidate settings both fit it here. */
 export function fitZooPlacement(
-  def: ZooDefinition,
-  tasks: readonly Pick<Zoo["tasks"][number], "id" | "imageTask" | "vector">[],
-  models: readonly Pick<ZooModel, "vector" | "prior">[],
-  imageTasks: readonly ImageTask[],
+  settings: PlacementSettings | null,
+  zoo: Pick<Zoo, "tasks" | "models" | "mapper">,
+  imageTasks: readonly Pick<ImageTask, "key">[],
   samples: ReadonlyMap<string, readonly PlacementInput[]>,
 ): Zoo["placement"] | null {
-  const settings = def.mapper.placement;
   if (!settings) return null;
   const present = new Set(imageTasks.map((t) => t.key));
-  const train = tasks
+  const train = zoo.tasks
     .filter((t) => t.imageTask !== null && present.has(t.imageTask) && samples.has(t.imageTask))
     .map((t) => ({ task: t.id, vector: t.vector, inputs: samples.get(t.imageTask!)! }));
   if (train.length < 2) return null;
-  const fit = fitPlacement(train, priorTaskVector({ tasks, mapper: def.mapper, models }), settings);
+  const fit = fitPlacement(train, priorTaskVector(zoo), settings);
   const r = (v: number[]) => v.map((x) => round(x, PLACEMENT_DIGITS));
   return { ...fit, mean: r(fit.mean), std: r(fit.std), weights: fit.weights.map(r), train: fit.train.map((t) => ({ task: t.task, x: r(t.x), delta: r(t.delta) })), reach: round(fit.reach, PLACEMENT_DIGITS) };
 }

@@ -24,8 +24,8 @@ import { rankTask, serveTask } from "../pipeline.ts";
 import { rankByPrior, type RankedModel } from "../ranking.ts";
 import { describeTask, type CentroidSpace, type StatedFacts, type TaskDescriptor } from "../task/descriptor.ts";
 import type { ImageStats } from "../task/imageStats.ts";
-import { priorTaskVector } from "../task/mapper.ts";
-import { fitPlacement, IMAGE_FEATURES, type PlacementInput, type PlacementSettings } from "../task/placement.ts";
+import { fitZooPlacement } from "../bundle/build.ts";
+import { IMAGE_FEATURES, type PlacementInput, type PlacementSettings } from "../task/placement.ts";
 import type { FinetuneSettings } from "../zoos.ts";
 import type { SampleSpec } from "./samples.ts";
 
@@ -91,17 +91,11 @@ export interface ServedZooData {
 }
 
 /** The zoo with a setting in place of its own: the placement model refitted on the image tasks
- * this space has, exactly as the bundle build fits it. */
+ * this space has, by the bundle build's own function. */
 export function withSetting(h: HeldOutSpace, s: ServedSetting, samples: ReadonlyMap<string, readonly PlacementInput[]>): Zoo {
   const mapper = { ...h.zoo.mapper, alpha: 0, meta: s.meta, placement: s.placement, finetune: s.finetune };
-  const base: Zoo = { ...h.zoo, mapper, placement: undefined };
-  if (!s.placement) return base;
-  const present = new Set(h.space.imageTasks.map((t) => t.key));
-  const train = h.zoo.tasks
-    .filter((t) => t.imageTask !== null && present.has(t.imageTask) && samples.has(t.imageTask))
-    .map((t) => ({ task: t.id, vector: t.vector, inputs: samples.get(t.imageTask!)! }));
-  if (train.length < 2) return base;
-  return { ...base, placement: fitPlacement(train, priorTaskVector(h.zoo), s.placement) };
+  const placement = fitZooPlacement(s.placement, h.zoo, h.space.imageTasks, samples);
+  return { ...h.zoo, mapper, placement: placement ?? undefined };
 }
 
 /** The descriptor the pipeline makes of one sample of a folder in a space. */
