@@ -164,7 +164,7 @@ if (args.values.json) {
   console.log(`\n| image sample | images | ${MAIN} vs shared, cosine min / mean | below 0.999 | page (shared) vs CLI, cosine min |`);
   console.log("|---|---|---|---|---|");
   for (const r of imageRows) console.log(`| ${r.sample} | ${r[MAIN].images} | ${f(r[MAIN].min, 4)} / ${f(r[MAIN].mean, 4)} | ${r[MAIN].below999} | ${f(r.sharedVsCli.min, 6)} |`);
-  console.log(`\n| zoo | held-out task | models | setting (nested) | prior wτ | method wτ: CLI | page, shared | page, ${MAIN} | order agreement (Kendall τ) | same top-1 | top-5 overlap |`);
+  console.log(`\n| zoo | held-out task | models | setting (shipped) | prior wτ | method wτ: CLI | page, shared | page, ${MAIN} | order agreement (Kendall τ) | same top-1 | top-5 overlap |`);
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of taskRows) console.log(`| ${r.zoo} | ${r.task} | ${r.models} | ${r.setting} | ${f(r.prior)} | ${f(r.cli)} | ${f(r.shared)} | ${f(r[MAIN])} | ${f(r.agreementTau)} | ${r.sameTop1 ? "yes" : "no"} | ${r.top5Overlap}/5 |`);
   for (const z of zoos) console.log(`| ${z} | **mean** | | | ${meanOf(z, "prior")} | ${meanOf(z, "cli")} | ${meanOf(z, "shared")} | ${meanOf(z, MAIN)} | | | |`);
