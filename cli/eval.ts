@@ -16,7 +16,7 @@ import { COUNT_Z_LIMIT } from "../src/core/task/counts.ts";
 import { ZOO_DEFINITIONS } from "../src/core/zoos.ts";
 import { parseCli } from "./node/args.ts";
 import { DATA, readCsv, REPO } from "./node/repoData.ts";
-import { servedZooData, truthOf } from "./node/servedData.ts";
+import { servedZooData } from "./node/servedData.ts";
 
 const USAGE = "usage: npm run eval -- [--json] [--md] [--zoo classic|hub]";
 const args = parseCli(
@@ -42,10 +42,13 @@ if (args.values.md && args.values.zoo) {
 }
 
 const t0 = performance.now();
-const results = zooIds.map((id) => evaluateServedZoo(servedZooData(id), { onFold: (z, t) => console.error(`${z}/${t} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`) }));
+// One data source per zoo: its held-out spaces are built once and serve every figure below.
+const data = new Map(zooIds.map((id) => [id, servedZooData(id)]));
+const results = zooIds.map((id) => evaluateServedZoo(data.get(id)!, { onFold: (z, t) => console.error(`${z}/${t} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`) }));
 const byZoo = new Map(results.map((r) => [r.zoo, r]));
-const intervals = new Map(zooIds.map((id) => [id, evaluateIntervals(servedZooData(id))]));
-const swings = new Map(zooIds.map((id) => [id, countSwing(servedZooData(id))]));
+const intervals = new Map(zooIds.map((id) => [id, evaluateIntervals(data.get(id)!)]));
+const swings = new Map(zooIds.map((id) => [id, countSwing(data.get(id)!)]));
+const truthIn = (id: string) => (task: string) => data.get(id)!.tasks.find((t) => t.task === task)?.truth ?? new Map<string, number>();
 
 // The published methods, on the same records.
 const def = (id: string) => ZOO_DEFINITIONS.find((d) => d.id === id)!;
@@ -60,7 +63,7 @@ if (hub) {
     // Some baseline rows repeat a (model, target) pair: the first is kept.
     if (!m.get(r.dataset)!.has(r.model)) m.get(r.dataset)!.set(r.model, Number(r.value));
   }
-  anchors.transfergraph = predictionAnchors(preds, hub.rankings, (t) => truthOf(def("hub"), t), ["caltech101", "dtd", "stanfordcars", "flowers", "pets"]);
+  anchors.transfergraph = predictionAnchors(preds, hub.rankings, truthIn("hub"), ["caltech101", "dtd", "stanfordcars", "flowers", "pets"]);
 }
 const classic = byZoo.get("classic");
 if (classic) {
@@ -70,7 +73,7 @@ if (classic) {
     reported.get(r.method)!.set(r.dataset, Number(r.weighted_tau));
   }
   const group1 = new Set(readCsv(resolve(DATA, "records/sfda_group1_supervised_finetune.csv")).map((r) => r.model));
-  anchors.sfda = reportedAnchors(reported, group1, classic.rankings, (t) => truthOf(def("classic"), t), Object.keys(def("classic").imageTasks));
+  anchors.sfda = reportedAnchors(reported, group1, classic.rankings, truthIn("classic"), Object.keys(def("classic").imageTasks));
 }
 
 const report = {

@@ -123,7 +123,7 @@ for (const def of ZOO_DEFINITIONS.filter((d) => d.id !== "timm")) {
     const rankings = {} as Record<ResizeVariant, Ranked>;
     for (const v of RESIZE_VARIANTS) {
       const probe = await classSeparability(e[v].embeddings, e[v].labels);
-      rankings[v] = rankTask(zoo, describeTask(e[v].embeddings, e[v].labels, fold.manifest, undefined, { stats: e[v].stats, probe })).base.ranking;
+      rankings[v] = rankTask(zoo, describeTask(e[v].embeddings, e[v].labels, fold.space, undefined, { stats: e[v].stats, probe })).base.ranking;
     }
     // How far the main browser resize moves the ranking: Kendall τ between the two orders of all
     // models, the top-1 and the top five.

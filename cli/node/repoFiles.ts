@@ -26,12 +26,19 @@ export function readCsv(file: string): Record<string, string>[] {
   return parsed.data;
 }
 
-export function readZooRecords(def: ZooDefinition): TidyRecord[] {
-  return def.sources.flatMap(({ file, metric }) =>
-    readCsv(resolve(DATA, "records", file))
-      .filter((r) => r.metric === metric && !(r.dataset in (def.dropTasks ?? {})))
-      .map((r) => ({ model: r.model, dataset: r.dataset, value: Number(r.value) })),
-  );
+const recordsCache = new Map<string, readonly TidyRecord[]>();
+/** A zoo's records, read once per process: every held-out build of the evaluation uses them. */
+export function readZooRecords(def: ZooDefinition): readonly TidyRecord[] {
+  if (!recordsCache.has(def.id))
+    recordsCache.set(
+      def.id,
+      def.sources.flatMap(({ file, metric }) =>
+        readCsv(resolve(DATA, "records", file))
+          .filter((r) => r.metric === metric && !(r.dataset in (def.dropTasks ?? {})))
+          .map((r) => ({ model: r.model, dataset: r.dataset, value: Number(r.value) })),
+      ),
+    );
+  return recordsCache.get(def.id)!;
 }
 
 export function readArchi2vec(): Archi2VecData | null {
@@ -154,19 +161,13 @@ export function buildZooFor(def: ZooDefinition, exclude?: Exclusion): Zoo {
   const list = exclusionList(exclude);
   return buildZoo({
     def,
-    records: zooRecords(def),
+    records: readZooRecords(def),
     info: cachedModelInfo(def.id),
     excludeTasks: [...new Set(list.flatMap((t) => excludedTasksFor(def, t, imageKeys())))],
     provenance: PROVENANCE,
     imageTasks: historicalImageTasks(list).imageTasks,
     placementSamples: placementSamples(),
   });
-}
-
-const recordsCache = new Map<string, TidyRecord[]>();
-function zooRecords(def: ZooDefinition): TidyRecord[] {
-  if (!recordsCache.has(def.id)) recordsCache.set(def.id, readZooRecords(def));
-  return recordsCache.get(def.id)!;
 }
 
 const infoCache = new Map<string, (id: string) => ModelInfo>();

@@ -1,8 +1,8 @@
 /** The served evaluation's data, from the repo (src/core/eval/served.ts is the pure part). */
 import { pivotRecords } from "../../src/core/space/matrix.ts";
 import { describeSample, type HeldOutSpace, type ServedSetting, type ServedZooData, type StoredFolder } from "../../src/core/eval/served.ts";
-import type { Manifest, Zoo } from "../../src/core/bundle/schema.ts";
-import type { TaskDescriptor } from "../../src/core/task/descriptor.ts";
+import type { Zoo } from "../../src/core/bundle/schema.ts";
+import type { CentroidSpace, TaskDescriptor } from "../../src/core/task/descriptor.ts";
 import { TASK_CLASSES, taskSize, ZOO_DEFINITIONS, type ZooDefinition } from "../../src/core/zoos.ts";
 import { buildBundle, readImageEmbeddings, readZooRecords } from "./repoData.ts";
 import { placementSamples, readSamples } from "./samples.ts";
@@ -11,9 +11,8 @@ export function configuredSetting(def: ZooDefinition): ServedSetting {
   return { placement: def.mapper.placement ?? null, meta: def.mapper.meta ?? 0, finetune: def.mapper.finetune ?? null };
 }
 
-/** The measured results of a zoo's task, by model (raw, the zoo's metric). */
-export function truthOf(def: ZooDefinition, task: string): Map<string, number> {
-  const full = pivotRecords(readZooRecords(def));
+/** The measured results of a task, by model (raw, the zoo's metric), from the zoo's pivoted records. */
+function truthOf(full: ReturnType<typeof pivotRecords>, task: string): Map<string, number> {
   const ti = full.tasks.indexOf(task);
   const truth = new Map<string, number>();
   if (ti < 0) return truth;
@@ -37,13 +36,13 @@ export function storedFolder(key: string): StoredFolder {
 
 export function servedZooData(zooId: string, def = ZOO_DEFINITIONS.find((d) => d.id === zooId)): ServedZooData {
   if (!def) throw new Error(`unknown zoo ${zooId}`);
-  const recordTasks = new Set(readZooRecords(def).map((r) => r.dataset));
+  const full = pivotRecords(readZooRecords(def));
   const spaces = new Map<string, HeldOutSpace>();
   return {
     zoo: def.id,
     tasks: Object.entries(def.imageTasks)
-      .filter(([task]) => recordTasks.has(task))
-      .map(([task, key]) => ({ task, key, truth: truthOf(def, task), stated: { size: taskSize(def, task) ?? undefined, classes: TASK_CLASSES[task] } })),
+      .filter(([task]) => full.tasks.includes(task))
+      .map(([task, key]) => ({ task, key, truth: truthOf(full, task), stated: { size: taskSize(def, task) ?? undefined, classes: TASK_CLASSES[task] } })),
     folder: storedFolder,
     space(exclude) {
       const k = [...exclude].sort().join(",");
@@ -65,18 +64,18 @@ export interface HeldOutFold {
   task: string;
   imageKey: string;
   built: Zoo;
-  manifest: Manifest;
+  /** The held-out space's centring vector and historical centroids (its manifest's). */
+  space: CentroidSpace;
   desc: TaskDescriptor;
   truth: Map<string, number>;
 }
 
-export function heldOutFold(zooId: string, task: string): HeldOutFold {
-  const data = servedZooData(zooId);
+export function heldOutFold(zooId: string, task: string, data = servedZooData(zooId)): HeldOutFold {
   const t = data.tasks.find((x) => x.task === task);
   if (!t) throw new Error(`${zooId}/${task} is not an image-backed task with records`);
-  const built = buildBundle({ excludeTask: task, zoos: [zooId] });
+  const { zoo, space } = data.space([task]);
   const folder = storedFolder(t.key);
-  return { zoo: zooId, task, imageKey: t.key, built: built.zoos[0], manifest: built.manifest, desc: describeSample(folder, folder.samples[0], built.manifest), truth: new Map(t.truth) };
+  return { zoo: zooId, task, imageKey: t.key, built: zoo, space, desc: describeSample(folder, folder.samples[0], space), truth: new Map(t.truth) };
 }
 
 /** The image-backed tasks of a zoo that have records (the held-out candidates). */

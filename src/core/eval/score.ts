@@ -1,6 +1,6 @@
 /** Scoring a ranking against measured results: the metrics every evaluation reports. */
 import { mulberry32 } from "../math/random.ts";
-import { rankingMetrics, type RankingMetrics } from "../metrics.ts";
+import { rankingMetrics, weightedTau, type RankingMetrics } from "../metrics.ts";
 import type { RankedModel } from "../ranking.ts";
 
 /** Metrics of a ranking (best first) over the models with a measured result. Scores are taken
@@ -9,6 +9,16 @@ export function scoreRanking(ranking: readonly RankedModel[], truth: ReadonlyMap
   const rows = ranking.filter((r) => truth.has(r.model) && (!only || only.has(r.model)));
   if (rows.length < 2) throw new Error("scoreRanking: fewer than two measured models");
   return rankingMetrics(
+    rows.map((r) => r.score),
+    rows.map((r) => truth.get(r.model)!),
+  );
+}
+
+/** Weighted τ alone of a ranking over the models with a measured result: what selection loops
+ * compare thousands of times, without the other metrics' O(n²) work. */
+export function rankingWeightedTau(ranking: readonly RankedModel[], truth: ReadonlyMap<string, number>): number {
+  const rows = ranking.filter((r) => truth.has(r.model));
+  return weightedTau(
     rows.map((r) => r.score),
     rows.map((r) => truth.get(r.model)!),
   );

@@ -19,7 +19,8 @@
  */
 import type { Zoo } from "../bundle/schema.ts";
 import { mean, std } from "../math/linalg.ts";
-import { kendallTau, rankingMetrics, weightedTau } from "../metrics.ts";
+import { kendallTau } from "../metrics.ts";
+import { rankingWeightedTau, scoreRanking } from "./score.ts";
 import { rankTask, serveTask } from "../pipeline.ts";
 import { rankByPrior, type RankedModel } from "../ranking.ts";
 import { describeTask, type CentroidSpace, type StatedFacts, type TaskDescriptor } from "../task/descriptor.ts";
@@ -106,14 +107,6 @@ export function describeSample(folder: StoredFolder, sample: StoredFolder["sampl
     space,
     sample.usable,
     { stats: sample.rows.map((r) => folder.stats[r]), probe: sample.probe, ...(stated && { stated }) },
-  );
-}
-
-function wtau(ranking: readonly RankedModel[], truth: ReadonlyMap<string, number>): number {
-  const rows = ranking.filter((r) => truth.has(r.model));
-  return weightedTau(
-    rows.map((r) => r.score),
-    rows.map((r) => truth.get(r.model)!),
   );
 }
 
@@ -218,7 +211,7 @@ class Scorer {
 
   prior(exclude: readonly string[], task: ServedZooData["tasks"][number]): number {
     const k = `${this.spaceKey(exclude)}|${task.task}`;
-    if (!this.priors.has(k)) this.priors.set(k, wtau(rankByPrior(this.data.space(exclude).zoo), task.truth));
+    if (!this.priors.has(k)) this.priors.set(k, rankingWeightedTau(rankByPrior(this.data.space(exclude).zoo), task.truth));
     return this.priors.get(k)!;
   }
 
@@ -230,7 +223,7 @@ class Scorer {
   score(exclude: readonly string[], task: ServedZooData["tasks"][number], s: ServedSetting, stated = false): Scored {
     const f = this.data.folder(task.key);
     const rs = this.rankings(exclude, task, s, stated);
-    return { wtau: new Map(f.samples.map((x, i) => [x.spec.id, wtau(rs[i], task.truth)])), prior: this.prior(exclude, task) };
+    return { wtau: new Map(f.samples.map((x, i) => [x.spec.id, rankingWeightedTau(rs[i], task.truth)])), prior: this.prior(exclude, task) };
   }
 
   /** Releases what a finished outer fold cached (the inner spaces are not shared across folds
@@ -273,9 +266,10 @@ export type ServedRankings = Map<string, { served: RankedModel[]; nested: Ranked
 
 export function evaluateServedZoo(data: ServedZooData, opts: ServedOptions = {}): ServedZoo & { rankings: ServedRankings } {
   const sc = new Scorer(data);
-  const hasFinetuned = data.space([]).zoo.models.some((m) => m.finetunedOn);
-  const candidates = opts.candidates ?? servedCandidates(hasFinetuned);
   const tasks = data.tasks;
+  // Models are the same in every held-out space: the first one (built anyway) says it.
+  const hasFinetuned = data.space([tasks[0].task]).zoo.models.some((m) => m.finetunedOn);
+  const candidates = opts.candidates ?? servedCandidates(hasFinetuned);
 
   // Outer spaces: every candidate on every task in its own leave-one-task-out space (the
   // non-nested selection of what ships, and each candidate's figure).
@@ -298,7 +292,6 @@ export function evaluateServedZoo(data: ServedZooData, opts: ServedOptions = {})
     const priorRanking = rankByPrior(data.space(ex).zoo);
     rankings.set(t.task, { served: storedRanking, nested: sc.rankings(ex, t, chosen.setting)[0], prior: priorRanking });
     const measured = (r: readonly RankedModel[]) => r.filter((x) => t.truth.has(x.model));
-    const metrics = (r: readonly RankedModel[]) => rankingMetrics(measured(r).map((x) => x.score), measured(r).map((x) => t.truth.get(x.model)!));
     const storedSample = data.folder(t.key).samples[0];
     const small: ServedTask["small"] = {};
     const sizes = smallSizes(shipped);
@@ -317,8 +310,8 @@ export function evaluateServedZoo(data: ServedZooData, opts: ServedOptions = {})
         prior: shipped.prior,
         stated: stated.wtau.get("stored")!,
         nested: nested.wtau.get("stored")!,
-        relativeRegret: metrics(storedRanking).relativeRegret,
-        priorRelativeRegret: metrics(priorRanking).relativeRegret,
+        relativeRegret: scoreRanking(storedRanking, t.truth).relativeRegret,
+        priorRelativeRegret: scoreRanking(priorRanking, t.truth).relativeRegret,
         top1: {
           served: measured(storedRanking)[0].model,
           prior: measured(priorRanking)[0].model,
@@ -457,7 +450,7 @@ export function countSwing(data: ServedZooData): CountSwing {
     return EXTREMES.map((stated) => {
       const r = rankTask(h.zoo, describeSample(f, f.samples[0], h.space, stated)).base.ranking;
       const pos = new Map(r.map((x, i) => [x.model, -i]));
-      return { agreement: kendallTau(base.map((_, i) => -i), base.map((x) => pos.get(x.model)!)), weightedTau: wtau(r, t.truth), folder: wtau(base, t.truth) };
+      return { agreement: kendallTau(base.map((_, i) => -i), base.map((x) => pos.get(x.model)!)), weightedTau: rankingWeightedTau(r, t.truth), folder: rankingWeightedTau(base, t.truth) };
     });
   });
   return {
