@@ -130,7 +130,7 @@ describe("meta-score in the ranking", () => {
     const r = rankZoo(on, stated);
     expect(r.meta).not.toBeNull();
     expect(r.meta!.weight).toBe(w);
-    expect(r.meta!.size).toBe(4800);
+    expect(r.meta!.counts.size).toBe(4800);
     expect(r.meta!.counts.from).toEqual({ classes: "folder", size: "stated" });
     expect(rankZoo(on, desc).meta!.counts.from.size).toBe("typical");
     const uv = scoreModels(z.models, placeTask(z, desc).vector);
@@ -150,7 +150,7 @@ describe("meta-score in the ranking", () => {
     const withAdded = rankZoo({ ...on, models: [...on.models, added] }, desc);
     expect(withAdded.meta!.scores[on.models.length]).toBe(0);
     // An unlabelled folder (0 classes) puts the class feature at the historical mean.
-    expect(rankZoo(on, { ...desc, nClasses: 0 }).meta!.task[0]).toBe(0);
+    expect(rankZoo(on, { ...desc, nClasses: 0 }).meta!.counts.z[0]).toBe(0);
   });
 
   it("the bundle schema rejects a meta weight without a model and rows of the wrong length", () => {

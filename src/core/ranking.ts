@@ -33,12 +33,9 @@ export function orderByScore(ids: readonly string[], scores: ArrayLike<number>):
 export interface MetaPlacement {
   /** w in score = (1 − w)·u·v + w·meta. */
   weight: number;
-  /** Class count and size the task features came from, and where each came from. */
-  nClasses: number;
-  size: number;
+  /** Class count and size the task features came from, where each came from, and the task's
+   * standardised features (`z`, names: zoo.meta.taskFeatures). */
   counts: TaskCounts;
-  /** The task's standardised features (names: zoo.meta.taskFeatures). */
-  task: number[];
   /** Each model's meta-score, in the zoo's model order. */
   scores: Float64Array;
 }
@@ -82,7 +79,7 @@ export function finetuneLifts(zoo: Pick<Zoo, "models" | "mapper">, desc: Pick<Ta
  * The scoring step of the pipeline (src/core/pipeline.ts), nothing else composes a ranking:
  * score = (1 − w)·u·v + w·meta + lift, w = zoo.mapper.meta (0 when absent; then u·v), lift the
  * fine-tuning-data term (0 when the zoo has it off). `placement` replaces the zoo's own placement
- * of the task (the evaluation's reference mapper).
+ * of the task (the placement panel's "where the prior alone would rank it").
  */
 export function rankZoo(zoo: Zoo, desc: TaskDescriptor, placement: TaskPlacement = placeTask(zoo, desc)): Ranking {
   const transfer = scoreModels(zoo.models, placement.vector);
@@ -95,7 +92,7 @@ export function rankZoo(zoo: Zoo, desc: TaskDescriptor, placement: TaskPlacement
   const scores = transfer.map((s, m) => (1 - w) * s + w * meta[m] + lifts[m]);
   return {
     placement,
-    meta: { weight: w, nClasses: counts.nClasses, size: counts.size, counts, task: counts.z, scores: meta },
+    meta: { weight: w, counts, scores: meta },
     finetune: lifted,
     ranking: orderByScore(ids, scores),
   };

@@ -172,7 +172,8 @@ export function checkShareAgainst(state: ShareState, bundleHash: string, zoos: r
     );
   }
   if (!zoos.includes(state.zoo)) throw new ShareLinkError(`the link names a model zoo "${state.zoo}" that this bundle does not have`);
-  if (state.descriptor.stated && checkStated(state.descriptor.stated)) throw new ShareLinkError(`the link's stated dataset facts are invalid (${checkStated(state.descriptor.stated)})`);
+  const statedProblem = state.descriptor.stated ? checkStated(state.descriptor.stated) : null;
+  if (statedProblem) throw new ShareLinkError(`the link's stated dataset facts are invalid (${statedProblem})`);
   const missing = Object.keys(state.descriptor.sims).filter((k) => !imageTasks.includes(k));
   if (missing.length || imageTasks.some((k) => !(k in state.descriptor.sims))) {
     throw new ShareLinkError("the link's task description does not fit this bundle's historical tasks");

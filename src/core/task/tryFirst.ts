@@ -1,3 +1,4 @@
+import { groupRankingByBackbone } from "../backbone.ts";
 import type { Zoo } from "../bundle/schema.ts";
 import type { RankedModel } from "../ranking.ts";
 import type { FoldInSpace, Observation } from "./observed.ts";
@@ -97,14 +98,8 @@ export function tryFirst(
   // checkpoint says almost nothing new (and nobody fine-tunes two copies of one model).
   const taken = new Set(observed.map((o) => backboneOf(o.model)));
   // Each backbone is represented by its best-ranked member: the row the table shows for it.
-  const seen = new Set<string>();
-  const heads = ranking.filter((r) => {
-    const b = backboneOf(r.model);
-    if (seen.has(b)) return false;
-    seen.add(b);
-    return true;
-  });
-  const candidates = heads.filter((r) => sp.index.has(r.model) && !measured.has(r.model) && top.has(r.model)).slice(0, poolSize(sp.ids.length, count, opts.pool));
+  const heads = new Set(groupRankingByBackbone(ranking, zoo.models).map((g) => g.model));
+  const candidates = ranking.filter((r) => heads.has(r.model)).filter((r) => sp.index.has(r.model) && !measured.has(r.model) && top.has(r.model)).slice(0, poolSize(sp.ids.length, count, opts.pool));
   const n = sp.v0.length + 1;
   const chosen: number[] = observed.map((o) => sp.index.get(o.model)).filter((i): i is number => i !== undefined);
   const out: TryFirstItem[] = [];
